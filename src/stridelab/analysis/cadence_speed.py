@@ -21,6 +21,7 @@ absorption and CoM vertical excursion (Heiderscheit et al. 2011, *Med Sci Sports
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy.typing as npt
 from stridelab.errors import InputError
 
 __all__ = [
+    "BISQUARE_C",
     "HUBER_K",
     "MAD_TO_SD",
     "MIN_FIT_POINTS",
@@ -45,6 +47,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Huber tuning constant (95% efficiency under normal errors; Huber 1964).
 HUBER_K = 1.345
+#: Tukey bisquare tuning constant (95% efficiency under normal errors).
+BISQUARE_C = 4.685
 #: Converts a median absolute deviation into a normal-consistent SD.
 MAD_TO_SD = 1.4826
 #: Fewest points accepted by :func:`fit_cadence_speed`.
@@ -155,28 +159,53 @@ def _robust_sd(residuals: FloatArray) -> float:
     return float(MAD_TO_SD * np.median(np.abs(residuals - np.median(residuals))))
 
 
-def _huber_line(x: FloatArray, y: FloatArray, *, max_iter: int = 100) -> tuple[float, float]:
-    """Huber M-estimate of y = a + b x by iteratively reweighted least squares.
+def _irls_line(
+    design: FloatArray,
+    y: FloatArray,
+    beta: FloatArray,
+    weight_fn: Callable[[FloatArray], FloatArray],
+    *,
+    max_iter: int,
+) -> FloatArray:
+    """Iteratively reweighted least squares from ``beta``; weights from scaled residuals.
 
-    The scale is re-estimated each iteration as MAD × 1.4826 of the residuals; weights
-    are min(1, k·s/|r|) with k = :data:`HUBER_K` (Huber 1964; Holland & Welsch 1977).
-    Starts from the least-squares line.
+    The scale is re-estimated each iteration as MAD × 1.4826 of the residuals.
     """
-    design = np.column_stack([np.ones_like(x), x])
-    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
     for _ in range(max_iter):
         resid = y - design @ beta
         scale = _robust_sd(resid)
         if scale <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
             break  # (almost) all points on the line: nothing left to down-weight
-        abs_r = np.abs(resid)
-        weights = np.minimum(1.0, HUBER_K * scale / np.maximum(abs_r, 1e-300))
-        sw = np.sqrt(weights)
+        sw = np.sqrt(weight_fn(resid / scale))
         new_beta, *_ = np.linalg.lstsq(design * sw[:, None], y * sw, rcond=None)
-        if np.allclose(new_beta, beta, rtol=1e-10, atol=1e-10):
-            beta = new_beta
-            break
+        converged = np.allclose(new_beta, beta, rtol=1e-10, atol=1e-10)
         beta = new_beta
+        if converged:
+            break
+    return beta
+
+
+def _huber_weights(u: FloatArray) -> FloatArray:
+    return np.minimum(1.0, HUBER_K / np.maximum(np.abs(u), 1e-300))
+
+
+def _bisquare_weights(u: FloatArray) -> FloatArray:
+    return np.where(np.abs(u) < BISQUARE_C, (1.0 - (u / BISQUARE_C) ** 2) ** 2, 0.0)
+
+
+def _robust_line(x: FloatArray, y: FloatArray, *, max_iter: int = 100) -> tuple[float, float]:
+    """Robust fit of y = a + b x.
+
+    Huber M-estimate by IRLS from the least-squares line (a convex loss for a given
+    scale, so the start hardly matters), then Tukey bisquare IRLS started from the
+    Huber line, which gives gross outliers zero weight instead of a bounded one
+    (Huber 1964, *Ann Math Stat* 35:73; Holland & Welsch 1977, *Commun Stat* 6:813;
+    Beaton & Tukey 1974, *Technometrics* 16:147).
+    """
+    design = np.column_stack([np.ones_like(x), x])
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    beta = _irls_line(design, y, beta, _huber_weights, max_iter=max_iter)
+    beta = _irls_line(design, y, beta, _bisquare_weights, max_iter=max_iter)
     return float(beta[0]), float(beta[1])
 
 
@@ -274,7 +303,7 @@ def steady_segments(
 
 
 def fit_cadence_speed(speed_m_s: npt.ArrayLike, cadence_spm: npt.ArrayLike) -> CadenceSpeedFit:
-    """Fit cadence = a + b · speed (and step length vs speed) with a Huber M-estimator.
+    """Fit cadence = a + b · speed (and step length vs speed) robustly.
 
     Parameters
     ----------
@@ -297,9 +326,11 @@ def fit_cadence_speed(speed_m_s: npt.ArrayLike, cadence_spm: npt.ArrayLike) -> C
 
     Notes
     -----
-    Huber loss (k = 1.345) by iteratively reweighted least squares, scale re-estimated
-    as MAD × 1.4826 (Huber 1964, *Ann Math Stat* 35:73; Holland & Welsch 1977). Unlike
-    ordinary least squares, a few strides on a hill or a mis-read cadence barely move it.
+    Huber loss (k = 1.345) by iteratively reweighted least squares, then a Tukey
+    bisquare refinement (c = 4.685) from the Huber line; the scale is re-estimated as
+    MAD × 1.4826 each iteration (Huber 1964, *Ann Math Stat* 35:73; Holland & Welsch
+    1977). Unlike ordinary least squares, strides on a hill or a mis-read cadence
+    barely move the line; with bisquare, gross outliers do not move it at all.
     """
     v = np.asarray(speed_m_s, dtype=np.float64).ravel()
     c = np.asarray(cadence_spm, dtype=np.float64).ravel()
@@ -321,9 +352,9 @@ def fit_cadence_speed(speed_m_s: npt.ArrayLike, cadence_spm: npt.ArrayLike) -> C
             f"{v.max():.2f} m/s); at least {MIN_SPEED_RANGE_M_S} m/s is needed to see how "
             "cadence changes with speed. Add runs at other paces (easy and faster)."
         )
-    a, b = _huber_line(v, c)
+    a, b = _robust_line(v, c)
     step = v / (c / 60.0)
-    sa, sb = _huber_line(v, step)
+    sa, sb = _robust_line(v, step)
     return CadenceSpeedFit(
         intercept_spm=a,
         slope_spm_per_m_s=b,
@@ -337,9 +368,7 @@ def fit_cadence_speed(speed_m_s: npt.ArrayLike, cadence_spm: npt.ArrayLike) -> C
     )
 
 
-def position_on_curve(
-    fit: CadenceSpeedFit, speed_m_s: float, cadence_spm: float
-) -> CurvePosition:
+def position_on_curve(fit: CadenceSpeedFit, speed_m_s: float, cadence_spm: float) -> CurvePosition:
     """Compare one (speed, cadence) point, e.g. a run's median, with the runner's curve.
 
     Parameters

@@ -183,9 +183,7 @@ def shoe_usage(
     out: list[ShoeUsage] = []
     for shoe in shoes:
         mine = [
-            (run, day)
-            for run, day in zip(runs, local_days, strict=True)
-            if run.shoe_id == shoe.id
+            (run, day) for run, day in zip(runs, local_days, strict=True) if run.shoe_id == shoe.id
         ]
         total_km = shoe.start_km + sum(run.distance_km for run, _ in mine)
         recent = sum(1 for _, day in mine if window_start < day <= today)

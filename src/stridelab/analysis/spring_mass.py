@@ -184,9 +184,7 @@ def estimate_spring_mass(
             "about 150–350 ms. Were they given in seconds? Multiply by 1000."
         )
     try:
-        speed, contact, cadence, mass, leg = np.broadcast_arrays(
-            speed, contact, cadence, mass, leg
-        )
+        speed, contact, cadence, mass, leg = np.broadcast_arrays(speed, contact, cadence, mass, leg)
     except ValueError as exc:
         raise InputError(f"input shapes do not broadcast together: {exc}") from exc
     scalar = speed.ndim == 0

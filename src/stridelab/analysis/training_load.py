@@ -459,11 +459,7 @@ def load_flags(
                 )
             )
         share = week.longest_run_share
-        if (
-            share is not None
-            and week.n_runs >= LONG_RUN_MIN_RUNS
-            and share > LONG_RUN_SHARE_FLAG
-        ):
+        if share is not None and week.n_runs >= LONG_RUN_MIN_RUNS and share > LONG_RUN_SHARE_FLAG:
             flags.append(
                 LoadFlag(
                     kind="long_run_share",

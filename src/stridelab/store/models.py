@@ -21,7 +21,9 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "ActivityRow",
@@ -36,6 +38,25 @@ __all__ = [
 
 def _now() -> datetime:
     return datetime.now(tz=UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -55,7 +76,7 @@ class AthleteRow(Base):
     leg_length_cm: Mapped[float | None] = mapped_column(Float)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
 
 
 class SourceFileRow(Base):
@@ -69,7 +90,7 @@ class SourceFileRow(Base):
     format: Mapped[str] = mapped_column(String(8))
     size_bytes: Mapped[int] = mapped_column(Integer)
     decoder: Mapped[str | None] = mapped_column(String(32))
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
 
     activities: Mapped[list[ActivityRow]] = relationship(back_populates="source_file")
 
@@ -83,8 +104,8 @@ class ShoeRow(Base):
     start_km: Mapped[float] = mapped_column(Float, default=0.0)
     retire_at_km: Mapped[float] = mapped_column(Float, default=700.0)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
 
     __table_args__ = (UniqueConstraint("athlete_id", "name", name="uq_shoe_athlete_name"),)
 
@@ -105,7 +126,7 @@ class ActivityRow(Base):
     shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"))
     sport: Mapped[str | None] = mapped_column(String(64))
     sub_sport: Mapped[str | None] = mapped_column(String(64))
-    start_utc: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    start_utc: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     timezone_offset_min: Mapped[int | None] = mapped_column(Integer)
     distance_km: Mapped[float | None] = mapped_column(Float)
     moving_time_s: Mapped[float | None] = mapped_column(Float)
@@ -115,7 +136,7 @@ class ActivityRow(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     pauses: Mapped[list[Any]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
 
     source_file: Mapped[SourceFileRow] = relationship(back_populates="activities")
     laps: Mapped[list[LapRow]] = relationship(
@@ -150,7 +171,7 @@ class LapRow(Base):
         ForeignKey("activities.id", ondelete="CASCADE"), index=True
     )
     lap_index: Mapped[int] = mapped_column(Integer)
-    start_utc: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_utc: Mapped[datetime] = mapped_column(UTCDateTime())
     elapsed_time_s: Mapped[float | None] = mapped_column(Float)
     timer_time_s: Mapped[float | None] = mapped_column(Float)
     distance_m: Mapped[float | None] = mapped_column(Float)

@@ -461,13 +461,27 @@ def _fit_seconds(when: datetime) -> int:
     return int(when.timestamp()) - 631_065_600  # FIT epoch 1989-12-31T00:00:00Z
 
 
+#: Truth array -> (raw column, scale, offset); value = raw / scale - offset, as decoders compute.
+_STORED: dict[str, tuple[str, float, float]] = {
+    "timer_s": ("timer", 1, 0), "distance_m_series": ("distance", 100, 0),
+    "speed_m_s": ("speed", 1000, 0), "cadence_spm": ("cad128", 64, 0),
+    "heart_rate_bpm": ("hr", 1, 0), "ground_contact_ms": ("gct", 10, 0),
+    "vertical_oscillation_mm": ("vo", 10, 0), "stance_balance_left_pct": ("balance", 100, 0),
+    "step_length_mm": ("step", 10, 0), "vertical_ratio_pct": ("ratio", 100, 0),
+    "altitude_m": ("alt", 5, 500), "latitude_deg": ("lat", _SEMICIRCLES_PER_DEG, 0),
+    "longitude_deg": ("lon", _SEMICIRCLES_PER_DEG, 0),
+}
+
+
 def _freeze(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     a.flags.writeable = False
     return a
 
 
-def _truth(spec: SyntheticRunSpec, raw: dict[str, np.ndarray], summ: list[dict[str, Any]]) -> SyntheticTruth:
+def _truth(
+    spec: SyntheticRunSpec, raw: dict[str, np.ndarray], summ: list[dict[str, Any]]
+) -> SyntheticTruth:
     t0 = spec.start_utc.astimezone(UTC)
     laps = tuple(
         SyntheticLapTruth(
@@ -495,19 +509,7 @@ def _truth(spec: SyntheticRunSpec, raw: dict[str, np.ndarray], summ: list[dict[s
         cadence_intercept_spm=spec.cadence_intercept_spm,
         cadence_slope_spm_per_m_s=spec.cadence_slope_spm_per_m_s, laps=laps,
         timestamp_s=_freeze(t0.timestamp() + raw["elapsed"]),
-        timer_s=_freeze(raw["timer"]),
-        distance_m_series=_freeze(raw["distance"] / 100),
-        speed_m_s=_freeze(raw["speed"] / 1000),
-        cadence_spm=_freeze(raw["cad128"] / 64),
-        heart_rate_bpm=_freeze(raw["hr"]),
-        ground_contact_ms=_freeze(raw["gct"] / 10),
-        vertical_oscillation_mm=_freeze(raw["vo"] / 10),
-        stance_balance_left_pct=_freeze(raw["balance"] / 100),
-        step_length_mm=_freeze(raw["step"] / 10),
-        vertical_ratio_pct=_freeze(raw["ratio"] / 100),
-        altitude_m=_freeze(raw["alt"] / 5 - 500),
-        latitude_deg=_freeze(raw["lat"] / _SEMICIRCLES_PER_DEG),
-        longitude_deg=_freeze(raw["lon"] / _SEMICIRCLES_PER_DEG),
+        **{name: _freeze(raw[key] / scale - offset) for name, (key, scale, offset) in _STORED.items()},
     )
 
 
@@ -533,7 +535,7 @@ def synthetic_run(spec: SyntheticRunSpec | None = None) -> SyntheticRun:
     spec = SyntheticRunSpec() if spec is None else spec
     raw = _simulate(spec)
     summ = _summaries(spec, raw)
-    return SyntheticRun(fit_bytes=_encode(spec, raw, summ), truth=_truth(spec, raw, summ), spec=spec)
+    return SyntheticRun(_encode(spec, raw, summ), _truth(spec, raw, summ), spec)
 
 
 def write_synthetic_run(path: Path, spec: SyntheticRunSpec | None = None) -> SyntheticRun:
