@@ -8,6 +8,7 @@ placed at the fast end so that they tilt an ordinary least-squares line.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from stridelab.analysis.cadence_speed import (
@@ -19,9 +20,10 @@ from stridelab.analysis.cadence_speed import (
 from stridelab.errors import InputError
 
 TRUE_A, TRUE_B = 120.0, 12.0
+Array = npt.NDArray[np.float64]
 
 
-def _noisy_line(seed: int = 1, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def _noisy_line(seed: int = 1, n: int = 200) -> tuple[Array, Array]:
     rng = np.random.default_rng(seed)
     speed = rng.uniform(2.5, 4.5, n)
     cadence = TRUE_A + TRUE_B * speed + rng.normal(0.0, 1.5, n)
@@ -52,6 +54,15 @@ def test_robust_fit_recovers_line_despite_outliers(seed: int) -> None:
     )
 
 
+def test_exact_line_with_gross_outliers_is_recovered_exactly() -> None:
+    speed = np.linspace(2.5, 4.5, 50)
+    cadence = TRUE_A + TRUE_B * speed
+    cadence[-5:] += 30.0  # no noise at all: the MAD scale reaches 0 on the way
+    fit = fit_cadence_speed(speed, cadence)
+    assert fit.slope_spm_per_m_s == pytest.approx(TRUE_B)
+    assert fit.intercept_spm == pytest.approx(TRUE_A)
+
+
 def test_step_length_fit_matches_definition() -> None:
     speed = np.linspace(2.5, 4.5, 9)
     cadence = 150.0 + 6.0 * speed
@@ -71,7 +82,7 @@ def test_describe_and_prediction_types() -> None:
     assert "200 steady stretches" in text
     assert "steps/min" in text and "/km" in text
     assert isinstance(fit.predict_spm(3.0), float)
-    assert fit.predict_spm(np.array([3.0, 4.0])).shape == (2,)
+    assert np.shape(fit.predict_spm(np.array([3.0, 4.0]))) == (2,)
 
 
 def _fit(sd: float = 2.0) -> CadenceSpeedFit:
@@ -135,7 +146,7 @@ def test_mismatched_lengths_raise() -> None:
         fit_cadence_speed([3.0, 3.5], [160.0])
 
 
-def _synthetic_run() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _synthetic_run() -> tuple[Array, Array, Array]:
     """A 1 Hz run, described block by block (times in s from the start):
 
     - 0–300: steady 3.0 m/s, 165 spm (10 windows of 30 s)

@@ -87,7 +87,9 @@ def test_file_identity_and_sport(mesgs: dict[str, list[dict[str, Any]]]) -> None
     assert len(mesgs["device_info"]) == 1
 
 
-def test_every_record_field_equals_truth(run: SyntheticRun, mesgs: dict[str, list[dict[str, Any]]]) -> None:
+def test_every_record_field_equals_truth(
+    run: SyntheticRun, mesgs: dict[str, list[dict[str, Any]]]
+) -> None:
     t, recs = run.truth, mesgs["record"]
     assert len(recs) == t.n_records
     ts = np.array([r["timestamp"].timestamp() for r in recs])
@@ -138,9 +140,11 @@ def test_session_totals_equal_records_and_truth(
     assert t.avg_hr_bpm == np.floor(t.heart_rate_bpm.mean() + 0.5)
     assert t.avg_speed_m_s == pytest.approx(t.distance_m / t.timer_time_s, abs=0.0005)
     assert t.avg_cadence_spm == pytest.approx(t.cadence_spm.mean(), abs=1 / 128)
-    for avg, col in ((t.avg_ground_contact_ms, t.ground_contact_ms),
-                     (t.avg_vertical_oscillation_mm, t.vertical_oscillation_mm),
-                     (t.avg_step_length_mm, t.step_length_mm)):
+    for avg, col in (
+        (t.avg_ground_contact_ms, t.ground_contact_ms),
+        (t.avg_vertical_oscillation_mm, t.vertical_oscillation_mm),
+        (t.avg_step_length_mm, t.step_length_mm),
+    ):
         assert avg == pytest.approx(col.mean(), abs=0.05 + TINY)
     # ... and the session message says the same.
     expected = {
@@ -171,10 +175,12 @@ def test_laps(run: SyntheticRun, mesgs: dict[str, list[dict[str, Any]]]) -> None
     t, laps = run.truth, mesgs["lap"]
     assert len(laps) == t.n_laps == len(t.laps) == 2 + 2 * run.spec.interval_count
     assert [lap["intensity"] for lap in laps] == [lap.intensity for lap in t.laps]
-    for name, attr in (("total_timer_time", "timer_time_s"),
-                       ("total_elapsed_time", "elapsed_time_s"),
-                       ("total_distance", "distance_m"),
-                       ("total_calories", "energy_kcal")):
+    for name, attr in (
+        ("total_timer_time", "timer_time_s"),
+        ("total_elapsed_time", "elapsed_time_s"),
+        ("total_distance", "distance_m"),
+        ("total_calories", "energy_kcal"),
+    ):
         assert sum(lap[name] for lap in laps) == pytest.approx(getattr(t, attr), abs=1e-6), name
     for lap, truth in zip(laps, t.laps, strict=True):
         first, n = truth.first_record, truth.n_records
@@ -196,8 +202,11 @@ def test_one_pause_with_no_records_inside(
     timer = [e for e in mesgs["event"] if e["event"] == "timer"]
     kinds = [e["event_type"] for e in timer]
     assert kinds == ["start", "stop_all", "start", "stop_all"]
-    pairs = [(a, b) for a, b in zip(timer, timer[1:], strict=False)
-             if (a["event_type"], b["event_type"]) == ("stop_all", "start")]
+    pairs = [
+        (a, b)
+        for a, b in zip(timer, timer[1:], strict=False)
+        if (a["event_type"], b["event_type"]) == ("stop_all", "start")
+    ]
     assert len(pairs) == run.truth.pause_count == 1
     stop, start = pairs[0]
     assert (start["timestamp"] - stop["timestamp"]).total_seconds() == run.truth.pause_s
@@ -213,7 +222,11 @@ def test_local_timestamp_is_timestamp_plus_offset(
     offset = timedelta(minutes=run.truth.timezone_offset_min)
     assert act["local_timestamp"] - act["timestamp"] == offset
     assert (act["num_sessions"], act["type"], act["event"], act["event_type"]) == (
-        1, "manual", "activity", "stop")
+        1,
+        "manual",
+        "activity",
+        "stop",
+    )
     # Garmin's decoder leaves local_date_time as FIT seconds (an int).
     (g_act,) = garmin_read(run.fit_bytes)[0]["activity_mesgs"]
     fit_s = int(g_act["timestamp"].timestamp()) - FIT_EPOCH_S
@@ -230,8 +243,9 @@ def test_deterministic_for_a_seed() -> None:
 
 @pytest.mark.parametrize(("intercept", "slope"), [(128.0, 10.0), (140.0, 6.5)])
 def test_cadence_speed_line_recoverable(intercept: float, slope: float) -> None:
-    run = synthetic_run(SyntheticRunSpec(cadence_intercept_spm=intercept,
-                                         cadence_slope_spm_per_m_s=slope, seed=3))
+    run = synthetic_run(
+        SyntheticRunSpec(cadence_intercept_spm=intercept, cadence_slope_spm_per_m_s=slope, seed=3)
+    )
     recs = decode(run.fit_bytes)["record"]
     speed = column(recs, "enhanced_speed")
     spm = 2 * (column(recs, "cadence") + column(recs, "fractional_cadence"))

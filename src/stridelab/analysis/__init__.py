@@ -12,10 +12,12 @@ sentences for runners, each tied to its source.
   model: peak force, CoM displacement, vertical and leg stiffness (:class:`SpringMass`).
 - :mod:`~stridelab.analysis.cadence_speed`: the runner's own cadence–speed curve from
   steady stretches, fitted robustly (:class:`SteadySamples`, :class:`CadenceSpeedFit`,
-  :class:`CurvePosition`).
+  :class:`CurvePosition`); the robust line fit itself is in
+  :mod:`~stridelab.analysis.robust`.
 - :mod:`~stridelab.analysis.training_load`: ISO-week volume, daily series, EWMA
-  acute:chronic ratio, monotony and load flags (:class:`WeekLoad`,
-  :class:`DailySeries`, :class:`LoadFlag`).
+  acute:chronic ratio and monotony (:class:`WeekLoad`, :class:`DailySeries`); the
+  plain-language flags and their thresholds are in
+  :mod:`~stridelab.analysis.load_flags` (:class:`LoadFlag`), re-exported there.
 - :mod:`~stridelab.analysis.shoes`: mileage, wear and rotation of shoes
   (:class:`ShoeUsage`, :class:`RotationSummary`).
 

@@ -21,12 +21,12 @@ absorption and CoM vertical excursion (Heiderscheit et al. 2011, *Med Sci Sports
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from stridelab.analysis.robust import BISQUARE_C, HUBER_K, MAD_TO_SD, robust_line, robust_sd
 from stridelab.errors import InputError
 
 __all__ = [
@@ -45,12 +45,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Huber tuning constant (95% efficiency under normal errors; Huber 1964).
-HUBER_K = 1.345
-#: Tukey bisquare tuning constant (95% efficiency under normal errors).
-BISQUARE_C = 4.685
-#: Converts a median absolute deviation into a normal-consistent SD.
-MAD_TO_SD = 1.4826
 #: Fewest points accepted by :func:`fit_cadence_speed`.
 MIN_FIT_POINTS = 5
 #: Smallest speed range (max − min) accepted by :func:`fit_cadence_speed`, m/s.
@@ -153,60 +147,6 @@ def _pace(speed_m_s: float) -> str:
         return "standing"
     total_s = round(1000.0 / speed_m_s)
     return f"{total_s // 60}:{total_s % 60:02d} /km"
-
-
-def _robust_sd(residuals: FloatArray) -> float:
-    return float(MAD_TO_SD * np.median(np.abs(residuals - np.median(residuals))))
-
-
-def _irls_line(
-    design: FloatArray,
-    y: FloatArray,
-    beta: FloatArray,
-    weight_fn: Callable[[FloatArray], FloatArray],
-    *,
-    max_iter: int,
-) -> FloatArray:
-    """Iteratively reweighted least squares from ``beta``; weights from scaled residuals.
-
-    The scale is re-estimated each iteration as MAD × 1.4826 of the residuals.
-    """
-    for _ in range(max_iter):
-        resid = y - design @ beta
-        scale = _robust_sd(resid)
-        if scale <= 1e-12 * max(1.0, float(np.max(np.abs(y)))):
-            break  # (almost) all points on the line: nothing left to down-weight
-        sw = np.sqrt(weight_fn(resid / scale))
-        new_beta, *_ = np.linalg.lstsq(design * sw[:, None], y * sw, rcond=None)
-        converged = np.allclose(new_beta, beta, rtol=1e-10, atol=1e-10)
-        beta = new_beta
-        if converged:
-            break
-    return beta
-
-
-def _huber_weights(u: FloatArray) -> FloatArray:
-    return np.minimum(1.0, HUBER_K / np.maximum(np.abs(u), 1e-300))
-
-
-def _bisquare_weights(u: FloatArray) -> FloatArray:
-    return np.where(np.abs(u) < BISQUARE_C, (1.0 - (u / BISQUARE_C) ** 2) ** 2, 0.0)
-
-
-def _robust_line(x: FloatArray, y: FloatArray, *, max_iter: int = 100) -> tuple[float, float]:
-    """Robust fit of y = a + b x.
-
-    Huber M-estimate by IRLS from the least-squares line (a convex loss for a given
-    scale, so the start hardly matters), then Tukey bisquare IRLS started from the
-    Huber line, which gives gross outliers zero weight instead of a bounded one
-    (Huber 1964, *Ann Math Stat* 35:73; Holland & Welsch 1977, *Commun Stat* 6:813;
-    Beaton & Tukey 1974, *Technometrics* 16:147).
-    """
-    design = np.column_stack([np.ones_like(x), x])
-    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
-    beta = _irls_line(design, y, beta, _huber_weights, max_iter=max_iter)
-    beta = _irls_line(design, y, beta, _bisquare_weights, max_iter=max_iter)
-    return float(beta[0]), float(beta[1])
 
 
 def steady_segments(
@@ -352,16 +292,16 @@ def fit_cadence_speed(speed_m_s: npt.ArrayLike, cadence_spm: npt.ArrayLike) -> C
             f"{v.max():.2f} m/s); at least {MIN_SPEED_RANGE_M_S} m/s is needed to see how "
             "cadence changes with speed. Add runs at other paces (easy and faster)."
         )
-    a, b = _robust_line(v, c)
+    a, b = robust_line(v, c)
     step = v / (c / 60.0)
-    sa, sb = _robust_line(v, step)
+    sa, sb = robust_line(v, step)
     return CadenceSpeedFit(
         intercept_spm=a,
         slope_spm_per_m_s=b,
-        residual_sd_spm=_robust_sd(c - (a + b * v)),
+        residual_sd_spm=robust_sd(c - (a + b * v)),
         step_length_intercept_m=sa,
         step_length_slope_m_per_m_s=sb,
-        step_length_residual_sd_m=_robust_sd(step - (sa + sb * v)),
+        step_length_residual_sd_m=robust_sd(step - (sa + sb * v)),
         n_points=int(v.size),
         speed_min_m_s=float(v.min()),
         speed_max_m_s=float(v.max()),

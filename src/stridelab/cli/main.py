@@ -20,7 +20,7 @@ from stridelab.cli import shoes as shoes_cmd
 from stridelab.cli.state import State, err_console, out_console
 from stridelab.errors import StridelabError
 
-__all__ = ["app", "run"]
+__all__ = ["app", "main_entry", "run"]
 
 app = typer.Typer(
     name="stridelab",
@@ -101,30 +101,31 @@ def demo(
     run_demo(ctx.obj, workdir)
 
 
-def run() -> None:
-    """Console entry point: one red line per error, a traceback only with --verbose."""
-    verbose = "--verbose" in sys.argv or "-v" in sys.argv
+def main_entry(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` and return the exit code (no ``sys.exit``; for tests too).
+
+    Library errors become one red line and exit code 1; a traceback only with --verbose.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    verbose = "--verbose" in args or "-v" in args
     try:
-        app(standalone_mode=False)
+        app(args=args, prog_name="stridelab", standalone_mode=False)
     except StridelabError as exc:
         if verbose:
             err_console().print_exception()
         err_console().print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(1)
+        return 1
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console().print("[red]aborted[/]")
-        sys.exit(130)
-    except KeyboardInterrupt:
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
         err_console().print("[red]interrupted[/]")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
+        return 130
+    except Exception as exc:  # click usage errors, and anything unexpected
         import click
 
         if isinstance(exc, click.ClickException):
             exc.show()
-            sys.exit(exc.exit_code)
+            return int(exc.exit_code)
         if verbose:
             raise
         err_console().print(
@@ -132,7 +133,13 @@ def run() -> None:
             "(run with --verbose for details and please report it)",
             highlight=False,
         )
-        sys.exit(2)
+        return 2
+    return 0
+
+
+def run() -> None:
+    """Console entry point."""
+    sys.exit(main_entry())
 
 
 if __name__ == "__main__":  # pragma: no cover

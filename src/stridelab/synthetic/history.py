@@ -38,19 +38,36 @@ def synthetic_history(
         monday = first_monday_utc + timedelta(weeks=w)
         scale = 1.7 if w == weeks - 1 and weeks > 2 else 1.0 + 0.05 * w
         easy = replace(
-            base, start_utc=monday + timedelta(days=1), seed=seed + 10 * w,
-            warmup_s=int(900 * scale), interval_count=0, cooldown_s=int(900 * scale),
-            warmup_speed_m_s=2.7 + 0.03 * w, cooldown_speed_m_s=2.9, pause_at_timer_s=600,
+            base,
+            start_utc=monday + timedelta(days=1),
+            seed=seed + 10 * w,
+            warmup_s=int(900 * scale),
+            interval_count=0,
+            cooldown_s=int(900 * scale),
+            warmup_speed_m_s=2.7 + 0.03 * w,
+            cooldown_speed_m_s=2.9,
+            pause_at_timer_s=600,
         )
         intervals = replace(
-            base, start_utc=monday + timedelta(days=3), seed=seed + 10 * w + 1,
-            interval_count=4 + (w % 2), interval_speed_m_s=3.9 + 0.05 * w,
+            base,
+            start_utc=monday + timedelta(days=3),
+            seed=seed + 10 * w + 1,
+            interval_count=4 + (w % 2),
+            interval_speed_m_s=3.9 + 0.05 * w,
         )
         long_run = replace(
-            base, start_utc=monday + timedelta(days=6, hours=1), seed=seed + 10 * w + 2,
-            warmup_s=int(1800 * scale), interval_count=1, interval_s=int(1200 * scale),
-            interval_speed_m_s=3.2, recovery_s=60, recovery_speed_m_s=3.0,
-            cooldown_s=int(1200 * scale), warmup_speed_m_s=2.9, pause_at_timer_s=1500,
+            base,
+            start_utc=monday + timedelta(days=6, hours=1),
+            seed=seed + 10 * w + 2,
+            warmup_s=int(1800 * scale),
+            interval_count=1,
+            interval_s=int(1200 * scale),
+            interval_speed_m_s=3.2,
+            recovery_s=60,
+            recovery_speed_m_s=3.0,
+            cooldown_s=int(1200 * scale),
+            warmup_speed_m_s=2.9,
+            pause_at_timer_s=1500,
         )
         specs += [easy, intervals, long_run]
     return specs

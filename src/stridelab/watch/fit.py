@@ -39,8 +39,10 @@ __all__ = ["DEVELOPER_FALLBACKS", "activities_from_fit", "read_fit"]
 # Canonical column <- FIT record fields, first present wins.
 _NATIVE: dict[str, tuple[str, ...]] = {
     "distance_m": ("distance",),
-    "speed_m_s": ("enhanced_speed", "speed"),
-    "altitude_m": ("enhanced_altitude", "altitude"),
+    # The plain 16-bit field first: fitfast 0.1 re-derives enhanced_speed from it with a
+    # float truncation (4.015 -> 4.014); the enhanced field fills in beyond 16 bits.
+    "speed_m_s": ("speed", "enhanced_speed"),
+    "altitude_m": ("altitude", "enhanced_altitude"),
     "heart_rate_bpm": ("heart_rate",),
     "latitude_deg": ("position_lat",),
     "longitude_deg": ("position_long",),
@@ -236,11 +238,14 @@ def _records(
     n = int(mask.sum())
     cols: dict[str, np.ndarray] = {"timestamp_s": raw["timestamp"][mask]}
     for name, sources in _NATIVE.items():
-        for src in sources:
+        merged: np.ndarray | None = None
+        for src in sources:  # first source wins; later ones fill its gaps
             col = raw.get(src)
-            if col is not None and np.isfinite(col[mask]).any():
-                cols[name] = col[mask]
-                break
+            if col is None or not np.isfinite(col[mask]).any():
+                continue
+            merged = col[mask] if merged is None else np.where(np.isfinite(merged), merged, col[mask])
+        if merged is not None:
+            cols[name] = merged
     developer = {k: raw[k][mask] for k in dev_units if k in raw}
     for name, fallbacks in DEVELOPER_FALLBACKS.items():
         if name in cols:
@@ -301,7 +306,7 @@ def _lap(m: Mapping[str, Any], sport: str | None) -> Lap:
         distance_m=_num(m.get("total_distance")),
         avg_hr_bpm=_num(m.get("avg_heart_rate")),
         max_hr_bpm=_num(m.get("max_heart_rate")),
-        avg_speed_m_s=_num(m.get("enhanced_avg_speed")) or _num(m.get("avg_speed")),
+        avg_speed_m_s=_num(m.get("avg_speed")) or _num(m.get("enhanced_avg_speed")),
         avg_cadence_spm=_cadence_spm_from(
             m.get("avg_running_cadence", m.get("avg_cadence")), m.get("avg_fractional_cadence"), sport
         ),
@@ -319,7 +324,7 @@ def _totals(s: Mapping[str, Any], sport: str | None) -> DeviceTotals:
         distance_m=_num(s.get("total_distance")),
         timer_time_s=_num(s.get("total_timer_time")),
         elapsed_time_s=_num(s.get("total_elapsed_time")),
-        avg_speed_m_s=_num(s.get("enhanced_avg_speed")) or _num(s.get("avg_speed")),
+        avg_speed_m_s=_num(s.get("avg_speed")) or _num(s.get("enhanced_avg_speed")),
         avg_hr_bpm=positive("avg_heart_rate"),
         max_hr_bpm=positive("max_heart_rate"),
         energy_kcal=_num(s.get("total_calories")),

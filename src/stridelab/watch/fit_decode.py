@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings as warnings_module
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,7 +54,12 @@ META_MESSAGES = (
 )
 
 _SEMICIRCLE_TO_DEG = 180.0 / 2**31
+#: Unix time of the FIT epoch, 1989-12-31T00:00:00Z.
+FIT_EPOCH_S = 631065600
 _POSITION_FIELDS = frozenset({"position_lat", "position_long"})
+_DATE_TIME_FIELDS = frozenset({"timestamp", "start_time", "time_created", "local_timestamp"})
+# fitdecode resolves file_id.product into these sub-fields; fitfast keeps "product".
+_PRODUCT_FIELDS = frozenset({"product", "garmin_product", "favero_product"})
 
 
 @dataclass
@@ -148,7 +154,6 @@ def _decode_fitdecode(data: bytes) -> FitContent:
     warnings: list[str] = []
     messages: dict[str, list[dict[str, Any]]] = {name: [] for name in META_MESSAGES}
     rows: list[dict[str, float]] = []
-    n_messages = 0
     reader = fitdecode.FitReader(
         data,
         check_crc=fitdecode.CrcCheck.DISABLED,
@@ -156,6 +161,34 @@ def _decode_fitdecode(data: bytes) -> FitContent:
         keep_raw_chunks=False,
     )
     crc_bad = False
+    with warnings_module.catch_warnings(record=True) as caught:
+        warnings_module.simplefilter("always")
+        crc_bad, n_messages = _read_frames(reader, fitdecode, messages, rows, warnings)
+    for note in dict.fromkeys(str(w.message) for w in caught):
+        warnings.append(f"decoder: {note}")
+    if crc_bad:
+        warnings.append("file checksum (CRC) does not match: data may be damaged")
+    developer = _developer_units(messages["field_description"])
+    records = _columns_from_rows(rows)
+    return FitContent(
+        records=records,
+        messages=messages,
+        developer_fields=developer,
+        decoder="fitdecode",
+        warnings=warnings,
+    )
+
+
+def _read_frames(
+    reader: Any,
+    fitdecode: Any,
+    messages: dict[str, list[dict[str, Any]]],
+    rows: list[dict[str, float]],
+    warnings: list[str],
+) -> tuple[bool, int]:
+    """Iterate fitdecode frames until the end or the first damage; keep what was read."""
+    crc_bad = False
+    n_messages = 0
     try:
         for frame in reader:
             if isinstance(frame, fitdecode.FitCRC):
@@ -185,17 +218,7 @@ def _decode_fitdecode(data: bytes) -> FitContent:
         warnings.append(f"decoding stopped after {n_messages} messages ({exc})")
     finally:
         reader.close()
-    if crc_bad:
-        warnings.append("file checksum (CRC) does not match: data may be damaged")
-    developer = _developer_units(messages["field_description"])
-    records = _columns_from_rows(rows)
-    return FitContent(
-        records=records,
-        messages=messages,
-        developer_fields=developer,
-        decoder="fitdecode",
-        warnings=warnings,
-    )
+    return crc_bad, n_messages
 
 
 def struct_error() -> type[Exception]:
@@ -223,9 +246,11 @@ def _record_row(fields: Iterable[Any]) -> dict[str, float]:
     row: dict[str, float] = {}
     for f in fields:
         value = f.value
-        if value is None:
-            continue
         name = f.name
+        if value is None or not isinstance(name, str):
+            continue
+        if name == "timestamp" and isinstance(value, int):
+            value += FIT_EPOCH_S  # compressed-timestamp records come as FIT-epoch seconds
         if name in _POSITION_FIELDS and isinstance(value, int):
             value = value * _SEMICIRCLE_TO_DEG
         number = _to_number(value)
@@ -238,12 +263,15 @@ def _message_dict(fields: Iterable[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields:
         value = f.value
-        if value is None:
+        if value is None or not isinstance(f.name, str):
             continue
         if isinstance(value, datetime):
             value = value.timestamp()
-        elif f.name == "product":
-            value = f.raw_value  # fitfast keeps the product number; so do we
+        elif f.name in _DATE_TIME_FIELDS and isinstance(value, int):
+            value += FIT_EPOCH_S  # fitdecode leaves device-relative times as FIT-epoch ints
+        elif f.name in _PRODUCT_FIELDS:
+            out["product"] = f.raw_value  # fitfast keeps the product number; so do we
+            continue
         out[f.name] = value
     return out
 

@@ -61,7 +61,10 @@ _EXTENSIONS = {
 
 
 def haversine_m(
-    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+    lat1: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
 ) -> np.ndarray:
     """Great-circle distance on a sphere of radius :data:`EARTH_RADIUS_M`.
 
@@ -75,7 +78,8 @@ def haversine_m(
     numpy.ndarray
         Distance in metres (NaN where any coordinate is NaN).
     """
-    p1, p2 = np.radians(np.asarray(lat1, dtype=np.float64)), np.radians(np.asarray(lat2, dtype=np.float64))
+    p1 = np.radians(np.asarray(lat1, dtype=np.float64))
+    p2 = np.radians(np.asarray(lat2, dtype=np.float64))
     dlat = p2 - p1
     dlon = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
     a = np.sin(dlat / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2.0) ** 2
@@ -148,28 +152,34 @@ def read_gpx(data: bytes, /) -> list[Activity]:
 # --- XML --------------------------------------------------------------------------------
 
 
-def _parse_xml(data: bytes) -> etree._Element:
-    """Parse safely (no entities, no network); map every lxml failure to a stridelab error."""
+def _parse_xml(data: bytes, *, what: str = "GPX", marker: bytes = b"<gpx") -> etree._Element:
+    """Parse XML safely (no entities, no network); map every lxml failure to a stridelab error.
+
+    ``what`` names the format in messages; a syntax error in a document whose first bytes
+    hold ``marker`` is a damaged file of that format, otherwise the file is not one.
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise InputError(f"read_gpx expects the file content as bytes, got {type(data).__name__}")
+        raise InputError(f"expected the {what} file content as bytes, got {type(data).__name__}")
     raw = bytes(data)
     head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not (head.startswith(b"<") or head[:2] in (b"\xff\xfe", b"\xfe\xff")):
-        raise UnsupportedFormatError("not a GPX file: the content is not XML")
+        raise UnsupportedFormatError(f"not a {what} file: the content is not XML")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
-        if b"<gpx" in raw[:8192]:
+        if marker in raw[:8192]:
             raise CorruptFileError(
-                f"the GPX file is damaged or truncated at line {exc.lineno}: {exc.msg}; "
+                f"the {what} file is damaged or truncated at line {exc.lineno}: {exc.msg}; "
                 "export it again"
             ) from None
-        raise UnsupportedFormatError(f"not a GPX file: XML error at line {exc.lineno}: {exc.msg}") from None
+        raise UnsupportedFormatError(
+            f"not a {what} file: XML error at line {exc.lineno}: {exc.msg}"
+        ) from None
     except (etree.LxmlError, ValueError) as exc:
-        raise CorruptFileError(f"the GPX file cannot be parsed: {exc}") from None
+        raise CorruptFileError(f"the {what} file cannot be parsed: {exc}") from None
     if root is None:
-        raise UnsupportedFormatError("not a GPX file: the XML document is empty")
+        raise UnsupportedFormatError(f"not a {what} file: the XML document is empty")
     return root
 
 
@@ -279,7 +289,7 @@ def _read_track(
     warnings += range_warnings
 
     pauses = tuple(
-        Pause(start_utc=datetime.fromtimestamp(float(t[i]), tz=UTC), duration_s=float(t[i + 1] - t[i]))
+        Pause(datetime.fromtimestamp(float(t[i]), tz=UTC), float(t[i + 1] - t[i]))
         for i in np.flatnonzero(pause_steps)
     )
     elapsed = float(t[-1] - t[0])
@@ -316,7 +326,7 @@ def _point_columns(
         "lat": np.array([p.latitude for _, p in points], dtype=np.float64),
         "lon": np.array([p.longitude for _, p in points], dtype=np.float64),
         "ele": np.array([np.nan if p.elevation is None else p.elevation for _, p in points]),
-        **{key: np.array([e.get(key, np.nan) for e in ext]) for key in ("hr", "cad", "power", "temp")},
+        **{k: np.array([e.get(k, np.nan) for e in ext]) for k in ("hr", "cad", "power", "temp")},
     }
     if side_hr:
         from_side = np.array([side_hr.get(float(x), np.nan) for x in cols["t"]])
@@ -330,7 +340,7 @@ def _clean_points(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], l
     cols = {k: v[keep] for k, v in cols.items()}
     t, merged, n_merged = merge_same_time(cols["t"], {k: v for k, v in cols.items() if k != "t"})
     if n_merged:
-        warnings.append(f"{n_merged} track points with the time of the previous one were merged")
+        warnings.append(f"{n_merged} track point(s) with the time of the previous one merged")
     return {"t": t, **merged}, warnings
 
 

@@ -17,12 +17,7 @@ from datetime import UTC, datetime
 import numpy as np
 from lxml import etree
 
-from stridelab.errors import (
-    CorruptFileError,
-    EmptyActivityError,
-    InputError,
-    UnsupportedFormatError,
-)
+from stridelab.errors import EmptyActivityError, UnsupportedFormatError
 from stridelab.watch.clean import (
     TIME_JUMP_S,
     cadence_to_spm,
@@ -30,7 +25,7 @@ from stridelab.watch.clean import (
     merge_same_time,
     out_of_range_to_nan,
 )
-from stridelab.watch.gpx import haversine_m
+from stridelab.watch.gpx import _cadence_unit, _parse_xml, _seconds, haversine_m
 from stridelab.watch.model import Activity, DeviceTotals, Lap, Pause, make_records
 
 __all__ = ["read_tcx"]
@@ -41,8 +36,6 @@ PAUSE_GAP_S = 10.0
 PAUSE_PACE_S_PER_M = 6.0
 #: Lap calories above this rate (kcal/min of timer time) are not credible and are ignored.
 MAX_KCAL_PER_MIN = 30.0
-#: A stride rate above this (strides/min) is impossible when running, so the values are steps.
-MAX_STRIDES_PER_MIN = 140.0
 
 _SPORTS = {"running": "running", "biking": "cycling", "other": "generic"}
 _POINT_FIELDS = ("t", "lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
@@ -76,7 +69,7 @@ def read_tcx(data: bytes, /) -> list[Activity]:
     EmptyActivityError
         The file holds no activity (e.g. only a course).
     """
-    root = _parse_xml(data)
+    root = _parse_xml(data, what="TCX", marker=b"TrainingCenterDatabase")
     if _local(root) != "TrainingCenterDatabase":
         raise UnsupportedFormatError(
             f"expected a TCX document (root <TrainingCenterDatabase>), found <{_local(root)}>"
@@ -100,33 +93,6 @@ def read_tcx(data: bytes, /) -> list[Activity]:
 
 
 # --- XML helpers -----------------------------------------------------------------------
-
-
-def _parse_xml(data: bytes) -> etree._Element:
-    """Parse safely (no entities, no network); map every lxml failure to a stridelab error."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise InputError(f"read_tcx expects the file content as bytes, got {type(data).__name__}")
-    raw = bytes(data)
-    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not (head.startswith(b"<") or head[:2] in (b"\xff\xfe", b"\xfe\xff")):
-        raise UnsupportedFormatError("not a TCX file: the content is not XML")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        if b"TrainingCenterDatabase" in raw[:8192]:
-            raise CorruptFileError(
-                f"the TCX file is damaged or truncated at line {exc.lineno}: {exc.msg}; "
-                "export it again"
-            ) from None
-        raise UnsupportedFormatError(
-            f"not a TCX file: XML error at line {exc.lineno}: {exc.msg}"
-        ) from None
-    except (etree.LxmlError, ValueError) as exc:
-        raise CorruptFileError(f"the TCX file cannot be parsed: {exc}") from None
-    if root is None:
-        raise UnsupportedFormatError("not a TCX file: the XML document is empty")
-    return root
 
 
 def _local(el: etree._Element) -> str:
@@ -158,19 +124,6 @@ def _number(el: etree._Element | None, *path: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _seconds(text: str | None) -> float | None:
-    """ISO 8601 time to seconds since the epoch (a time without zone is taken as UTC)."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
 def _extension_values(point: etree._Element) -> dict[str, float]:
     """TPX values (``Speed``, ``RunCadence``, ``Watts``) under ``<Extensions>``, any namespace."""
     out: dict[str, float] = {}
@@ -189,7 +142,9 @@ def _extension_values(point: etree._Element) -> dict[str, float]:
 # --- one activity ----------------------------------------------------------------------
 
 
-def _read_activity(element: etree._Element, index: int, file_creator: str | None) -> Activity | None:
+def _read_activity(
+    element: etree._Element, index: int, file_creator: str | None
+) -> Activity | None:
     raw_sport = (element.get("Sport") or "").strip().lower()
     sport = _SPORTS.get(raw_sport, raw_sport) or None
     lap_elements = _children(element, "Lap")
@@ -211,7 +166,7 @@ def _read_activity(element: etree._Element, index: int, file_creator: str | None
             "in the file; the file's start time is kept"
         )
 
-    lap_total_m = sum(v for lap in lap_elements if (v := _number(lap, "DistanceMeters")) is not None)
+    lap_total_m = sum(_number(lap, "DistanceMeters") or 0.0 for lap in lap_elements)
     columns: dict[str, np.ndarray] = {
         "timestamp_s": t,
         "latitude_deg": cols["lat"],
@@ -292,11 +247,14 @@ def _clean_points(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], l
     rest = {k: v for k, v in cols.items() if k != "t"}
     t, merged, n_merged = merge_same_time(t, rest)
     if n_merged > n_split:
-        warnings.append(f"{n_merged - n_split} trackpoints with the time of the previous one were merged")
+        n = n_merged - n_split
+        warnings.append(f"{n} trackpoint(s) with the time of the previous one merged")
     return {"t": t, **merged}, warnings
 
 
-def _distance_column(cols: dict[str, np.ndarray], lap_total_m: float, warnings: list[str]) -> np.ndarray:
+def _distance_column(
+    cols: dict[str, np.ndarray], lap_total_m: float, warnings: list[str]
+) -> np.ndarray:
     """Trackpoint distances; from GPS when the file has none; rebased if they carry an offset."""
     dist = cols["dist"]
     finite = dist[np.isfinite(dist)]
@@ -324,7 +282,7 @@ def _add_cadence(
     """Add ``cadence_spm`` (on foot) or ``cadence_rpm`` to ``columns``; return lap cadence (spm).
 
     Running cadence comes from TPX ``RunCadence``, else ``<Cadence>``, as strides/min
-    unless the values can only be steps (see :data:`MAX_STRIDES_PER_MIN`).
+    unless the values can only be steps (a stride rate above 140/min is impossible).
     """
     run_cad = cols["run_cad"] if np.isfinite(cols["run_cad"]).any() else cols["cad"]
     lap_cad = np.array([_lap_cadence(lap) for lap in lap_elements], dtype=np.float64)
@@ -352,14 +310,6 @@ def _distance_from_positions(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.where(have, dist, np.nan)
 
 
-def _cadence_unit(values: np.ndarray) -> str:
-    """``"spm"`` when the values must be steps (a stride rate that high is impossible)."""
-    positive = values[np.isfinite(values) & (values > 0)]
-    if positive.size and np.percentile(positive, 90) > MAX_STRIDES_PER_MIN:
-        return "spm"
-    return "strides"
-
-
 def _lap_cadence(lap: etree._Element) -> float:
     """Lap cadence as written: ``LX/AvgRunCadence``, else the lap ``<Cadence>`` (NaN if absent)."""
     ext = _child(lap, "Extensions")
@@ -384,26 +334,24 @@ def _laps(
     put the session's energy into the first lap, so the bound is not per lap)."""
     laps = []
     timers = [_number(lap, "TotalTimeSeconds") for lap in lap_elements]
-    activity_min = sum(v for v in timers if v is not None) / 60.0
+    activity_s = sum(v for v in timers if v is not None)
     for lap, lap_start, spm, timer in zip(lap_elements, lap_starts, lap_spm, timers, strict=True):
         kcal = _number(lap, "Calories")
         if kcal is not None and kcal <= 0:
             kcal = None
-        if kcal is not None and activity_min and kcal > MAX_KCAL_PER_MIN * activity_min:
+        if kcal is not None and activity_s and kcal > MAX_KCAL_PER_MIN * activity_s / 60:
             warnings.append(
-                f"lap energy of {kcal:g} kcal in an activity of {activity_min:.0f} min "
-                "is not credible; ignored"
+                f"lap energy of {kcal:g} kcal in {activity_s:.0f} s of activity is not "
+                "credible; ignored"
             )
             kcal = None
         trigger = _child(lap, "TriggerMethod")
         ext = _child(lap, "Extensions")
-        avg_speed = next(
-            (_number(el) for el in (ext.iter() if ext is not None else ()) if _local(el) == "AvgSpeed"),
-            None,
-        )
+        lx = ext.iter() if ext is not None else ()
+        avg_speed = next((_number(el) for el in lx if _local(el) == "AvgSpeed"), None)
         laps.append(
             Lap(
-                start_utc=datetime.fromtimestamp(lap_start if lap_start is not None else start, tz=UTC),
+                start_utc=datetime.fromtimestamp(start if lap_start is None else lap_start, UTC),
                 timer_time_s=timer,
                 distance_m=_number(lap, "DistanceMeters"),
                 avg_hr_bpm=_number(lap, "AverageHeartRateBpm", "Value"),
