@@ -10,6 +10,7 @@ agree to float rounding, far inside the FIT quantum.
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -204,7 +205,7 @@ def test_one_pause_with_no_records_inside(
     assert kinds == ["start", "stop_all", "start", "stop_all"]
     pairs = [
         (a, b)
-        for a, b in zip(timer, timer[1:], strict=False)
+        for a, b in itertools.pairwise(timer)
         if (a["event_type"], b["event_type"]) == ("stop_all", "start")
     ]
     assert len(pairs) == run.truth.pause_count == 1
@@ -282,6 +283,28 @@ def test_invalid_spec_is_refused(changes: dict[str, Any], match: str) -> None:
 def test_out_of_range_field_is_refused_not_wrapped() -> None:
     with pytest.raises(InputError, match="cadence"):
         synthetic_run(SyntheticRunSpec(cadence_intercept_spm=600.0))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"interval_count": 0, "pause_at_timer_s": 300, "noise": False},
+        {"interval_count": 6, "pause_at_timer_s": 100, "pause_s": 300, "timezone_offset_min": -300},
+    ],
+)
+def test_other_session_shapes_decode_consistently(changes: dict[str, Any]) -> None:
+    spec = replace(SyntheticRunSpec(), **changes)
+    run = synthetic_run(spec)
+    m = decode(run.fit_bytes)
+    assert garmin_read(run.fit_bytes)[1] == []
+    assert len(m["record"]) == run.truth.n_records
+    assert len(m["lap"]) == run.truth.n_laps == 2 + 2 * spec.interval_count
+    (s,) = m["session"]
+    assert s["total_distance"] == pytest.approx(run.truth.distance_m, abs=TINY)
+    assert s["total_elapsed_time"] - s["total_timer_time"] == spec.pause_s
+    (act,) = m["activity"]
+    offset = act["local_timestamp"] - act["timestamp"]
+    assert offset == timedelta(minutes=spec.timezone_offset_min)
 
 
 def test_write_synthetic_run(tmp_path: Path) -> None:

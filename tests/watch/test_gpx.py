@@ -4,6 +4,7 @@ exactly known values."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -96,9 +97,7 @@ def test_standard_gpx_distance_and_start() -> None:
     located = [p for p in _all(root, "trkpt") if p.get("lat") and p.get("lon")]
     assert len(located) == len(_all(root, "trkpt")) - 1  # the first point has no position
     coords = [(float(p.get("lat", "")), float(p.get("lon", ""))) for p in located]
-    expected_m = sum(
-        _law_of_cosines_m(*a, *b) for a, b in zip(coords[:-1], coords[1:], strict=True)
-    )
+    expected_m = sum(_law_of_cosines_m(*a, *b) for a, b in itertools.pairwise(coords))
     [activity] = read_gpx((GPX_DIR / "standard.gpx").read_bytes())
     assert activity.totals.distance_m == pytest.approx(expected_m, rel=0.01)
     assert activity.totals.distance_m / 1000 == pytest.approx(5.993, abs=0.1)  # Runalyze

@@ -315,7 +315,7 @@ def test_synthetic_tcx_exact_values() -> None:
 
 
 def test_synthetic_cycling_cadence_stays_rpm() -> None:
-    lap = _SIMPLE_LAP.replace("<ns3:RunCadence>", "<ns3:X>").replace("</ns3:RunCadence>", "</ns3:X>")
+    lap = _SIMPLE_LAP.replace("ns3:RunCadence>", "ns3:Other>")
     lap = lap.replace("<HeartRateBpm>", "<Cadence>90</Cadence><HeartRateBpm>")
     [activity] = read_tcx(_tcx(lap, sport="Biking").encode())
     assert activity.sport == "cycling"
@@ -360,3 +360,16 @@ def test_implausible_lap_energy_is_ignored() -> None:
     assert activity.laps[0].energy_kcal is None
     assert activity.totals.energy_kcal is None
     assert any("not credible" in w for w in activity.warnings)
+
+
+def test_synthetic_gap_between_laps_is_a_pause() -> None:
+    # Lap 1: 0–2 s (timer 2 s); lap 2 starts at 60 s: a 58 s pause from the end of lap 1.
+    lap2 = f"""<Lap StartTime="2024-05-01T06:01:00Z"><TotalTimeSeconds>2</TotalTimeSeconds>
+      <Track>{_point(0, 9.0, 120, 85).replace("06:00:00", "06:01:00")}
+      {_point(2, 15.0, 121, 85).replace("06:00:02", "06:01:02")}</Track></Lap>"""
+    [activity] = read_tcx(_tcx(_SIMPLE_LAP + lap2).encode())
+    t0 = datetime(2024, 5, 1, 6, 0, 0, tzinfo=UTC)
+    assert [(p.start_utc, p.duration_s) for p in activity.pauses] == [(t0.replace(second=2), 58.0)]
+    assert activity.totals.timer_time_s == 4.0
+    assert activity.totals.elapsed_time_s == 62.0
+    assert len(activity.laps) == 2

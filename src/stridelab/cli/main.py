@@ -109,7 +109,9 @@ def main_entry(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     verbose = "--verbose" in args or "-v" in args
     try:
-        app(args=args, prog_name="stridelab", standalone_mode=False)
+        result = app(args=args, prog_name="stridelab", standalone_mode=False)
+        if isinstance(result, int):  # click returns typer.Exit codes in this mode
+            return result
     except StridelabError as exc:
         if verbose:
             err_console().print_exception()

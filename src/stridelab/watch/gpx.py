@@ -101,8 +101,10 @@ def read_gpx(data: bytes, /) -> list[Activity]:
         epoch, UTC), ``latitude_deg``, ``longitude_deg``, ``altitude_m``, ``distance_m``
         (cumulative great-circle distance), ``speed_m_s`` (distance over time between
         points), ``heart_rate_bpm``, ``cadence_spm`` (steps/min; ``cadence_rpm`` for
-        cycling), ``power_w``, ``temperature_c``. Totals hold only what the track supports:
-        distance, elapsed time and timer time (elapsed minus pauses).
+        cycling), ``power_w``, ``temperature_c``. No distance is counted across a pause
+        between track segments. Totals hold only what the track supports: distance,
+        elapsed time and timer time (elapsed minus pauses). ``timezone_offset_min`` is the
+        offset written in the first time, if it is not UTC.
 
     Raises
     ------
@@ -229,13 +231,13 @@ def _side_heart_rate(root: etree._Element) -> dict[float, float]:
 
 
 def _seconds(text: str | None) -> float | None:
+    """ISO 8601 time to seconds since the epoch (a time without zone is taken as UTC)."""
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.strip())
+        return _point_seconds(datetime.fromisoformat(text.strip()))
     except ValueError:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 # --- one track --------------------------------------------------------------------------
@@ -345,6 +347,7 @@ def _clean_points(cols: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], l
 
 
 def _point_seconds(moment: datetime | None) -> float:
+    """Seconds since the epoch (NaN for no time; a time without zone is taken as UTC)."""
     if moment is None:
         return np.nan
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()

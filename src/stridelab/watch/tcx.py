@@ -34,7 +34,7 @@ __all__ = ["read_tcx"]
 PAUSE_GAP_S = 10.0
 #: "Hardly any distance": slower than this pace (s/m), as in Runalyze's ``TcxActivity``.
 PAUSE_PACE_S_PER_M = 6.0
-#: Lap calories above this rate (kcal/min of timer time) are not credible and are ignored.
+#: Lap energy above this rate over the whole activity's timer time (kcal/min) is ignored.
 MAX_KCAL_PER_MIN = 30.0
 
 _SPORTS = {"running": "running", "biking": "cycling", "other": "generic"}
@@ -124,19 +124,13 @@ def _number(el: etree._Element | None, *path: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _extension_values(point: etree._Element) -> dict[str, float]:
-    """TPX values (``Speed``, ``RunCadence``, ``Watts``) under ``<Extensions>``, any namespace."""
-    out: dict[str, float] = {}
-    ext = _child(point, "Extensions")
-    if ext is None:
-        return out
-    for el in ext.iter():
-        name = _local(el)
-        if name in ("Speed", "RunCadence", "Watts") and name not in out:
-            value = _number(el)
-            if value is not None:
-                out[name] = value
-    return out
+def _extension_number(el: etree._Element, name: str) -> float | None:
+    """The first finite ``name`` value anywhere under ``el/Extensions`` (any namespace)."""
+    ext = _child(el, "Extensions")
+    for node in ext.iter() if ext is not None else ():
+        if _local(node) == name and (value := _number(node)) is not None:
+            return value
+    return None
 
 
 # --- one activity ----------------------------------------------------------------------
@@ -145,6 +139,7 @@ def _extension_values(point: etree._Element) -> dict[str, float]:
 def _read_activity(
     element: etree._Element, index: int, file_creator: str | None
 ) -> Activity | None:
+    """One ``<Activity>``; ``None`` when it has no time at all (no Id, lap start or point)."""
     raw_sport = (element.get("Sport") or "").strip().lower()
     sport = _SPORTS.get(raw_sport, raw_sport) or None
     lap_elements = _children(element, "Lap")
@@ -182,6 +177,7 @@ def _read_activity(
     warnings += range_warnings
     laps = _laps(lap_elements, lap_starts, lap_spm, start, warnings)
     totals = _totals(laps, t)
+    lap_gaps = _lap_gaps(lap_starts, lap_elements, t, cols["lap"])
     if totals.timer_time_s and len(t) > 1 and totals.timer_time_s > 1.05 * (t[-1] - t[0]) + 60:
         warnings.append(
             f"the laps claim {totals.timer_time_s:.0f} s of timer time but the trackpoints span "
@@ -197,7 +193,7 @@ def _read_activity(
         records=make_records(columns),
         timezone_offset_min=None,
         laps=tuple(laps),
-        pauses=_pauses(t, columns["distance_m"], cols["segment"], cols["lap"]),
+        pauses=_pauses(t, columns["distance_m"], cols, lap_gaps),
         totals=totals,
         creator=creator_name or None,
         decoder="lxml",
@@ -213,7 +209,6 @@ def _trackpoints(lap_elements: list[etree._Element]) -> dict[str, np.ndarray]:
         for track in _children(lap, "Track"):
             for point in _children(track, "Trackpoint"):
                 time_el = _child(point, "Time")
-                ext = _extension_values(point)
                 values = {
                     "t": _seconds(time_el.text if time_el is not None else None),
                     "lat": _number(point, "Position", "LatitudeDegrees"),
@@ -222,9 +217,9 @@ def _trackpoints(lap_elements: list[etree._Element]) -> dict[str, np.ndarray]:
                     "dist": _number(point, "DistanceMeters"),
                     "hr": _number(point, "HeartRateBpm", "Value"),
                     "cad": _number(point, "Cadence"),
-                    "run_cad": ext.get("RunCadence"),
-                    "speed": ext.get("Speed"),
-                    "watts": ext.get("Watts"),
+                    "run_cad": _extension_number(point, "RunCadence"),
+                    "speed": _extension_number(point, "Speed"),
+                    "watts": _extension_number(point, "Watts"),
                     "segment": n_track,
                     "lap": lap_index,
                 }
@@ -258,12 +253,16 @@ def _distance_column(
     """Trackpoint distances; from GPS when the file has none; rebased if they carry an offset."""
     dist = cols["dist"]
     finite = dist[np.isfinite(dist)]
-    if not finite.size:
-        if np.isfinite(cols["lat"]).sum() > 1:
-            warnings.append("the file has no trackpoint distances; distance was computed from GPS")
-            return _distance_from_positions(cols["lat"], cols["lon"])
+    located = np.isfinite(cols["lat"]) & np.isfinite(cols["lon"])
+    if not finite.size and located.sum() > 1:
+        warnings.append("the file has no trackpoint distances; distance was computed from GPS")
+        lat, lon = cols["lat"][located], cols["lon"][located]
+        dist = np.full(len(dist), np.nan)
+        dist[located] = np.concatenate(
+            ([0.0], np.cumsum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])))
+        )
         return dist
-    if lap_total_m > 0 and finite[0] > lap_total_m:
+    if finite.size and lap_total_m > 0 and finite[0] > lap_total_m:
         warnings.append(
             f"trackpoint distances start at {finite[0]:.0f} m (a running total from earlier); "
             "they were rebased to start at 0"
@@ -298,28 +297,12 @@ def _add_cadence(
     return lap_cad if unit == "spm" else 2.0 * lap_cad
 
 
-def _distance_from_positions(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Cumulative great-circle distance (m); points without a position repeat the last one."""
-    idx = np.where(np.isfinite(lat) & np.isfinite(lon), np.arange(len(lat)), -1)
-    idx = np.maximum.accumulate(idx)
-    have = idx >= 0
-    filled_lat = np.where(have, lat[np.maximum(idx, 0)], np.nan)
-    filled_lon = np.where(have, lon[np.maximum(idx, 0)], np.nan)
-    step = haversine_m(filled_lat[:-1], filled_lon[:-1], filled_lat[1:], filled_lon[1:])
-    dist = np.concatenate(([0.0], np.cumsum(np.nan_to_num(step))))
-    return np.where(have, dist, np.nan)
-
-
 def _lap_cadence(lap: etree._Element) -> float:
     """Lap cadence as written: ``LX/AvgRunCadence``, else the lap ``<Cadence>`` (NaN if absent)."""
-    ext = _child(lap, "Extensions")
-    for el in ext.iter() if ext is not None else ():
-        if _local(el) == "AvgRunCadence":
-            value = _number(el)
-            if value is not None and value > 0:
-                return value
-    value = _number(lap, "Cadence")
-    return value if value is not None and value > 0 else np.nan
+    for value in (_extension_number(lap, "AvgRunCadence"), _number(lap, "Cadence")):
+        if value is not None and value > 0:
+            return value
+    return np.nan
 
 
 def _laps(
@@ -346,9 +329,6 @@ def _laps(
             )
             kcal = None
         trigger = _child(lap, "TriggerMethod")
-        ext = _child(lap, "Extensions")
-        lx = ext.iter() if ext is not None else ()
-        avg_speed = next((_number(el) for el in lx if _local(el) == "AvgSpeed"), None)
         laps.append(
             Lap(
                 start_utc=datetime.fromtimestamp(start if lap_start is None else lap_start, UTC),
@@ -356,7 +336,7 @@ def _laps(
                 distance_m=_number(lap, "DistanceMeters"),
                 avg_hr_bpm=_number(lap, "AverageHeartRateBpm", "Value"),
                 max_hr_bpm=_number(lap, "MaximumHeartRateBpm", "Value"),
-                avg_speed_m_s=avg_speed,
+                avg_speed_m_s=_extension_number(lap, "AvgSpeed"),
                 avg_cadence_spm=float(spm) if np.isfinite(spm) else None,
                 energy_kcal=kcal,
                 trigger=trigger.text.strip() if trigger is not None and trigger.text else None,
@@ -366,30 +346,57 @@ def _laps(
 
 
 def _pauses(
-    t: np.ndarray, distance_m: np.ndarray, segment: np.ndarray, lap_of: np.ndarray
+    t: np.ndarray, distance_m: np.ndarray, cols: dict[str, np.ndarray], lap_gaps: list[Pause]
 ) -> tuple[Pause, ...]:
-    """Pauses: a stop, or a new ``<Track>`` within a lap after a gap.
+    """Pauses: gaps between laps, stops, and new ``<Track>`` elements within a lap after a gap.
 
     A stop is a gap of more than :data:`PAUSE_GAP_S` between trackpoints with hardly any
     distance gained (slower than :data:`PAUSE_PACE_S_PER_M`); it needs distances that
     change at all (an indoor ride with distance 0 throughout has none). Garmin starts a
-    new ``<Track>`` inside a lap when the timer was stopped; the gap is a pause when it is
+    new ``<Track>`` inside a lap when the timer was stopped; that gap is a pause when it is
     longer than the usual (median) sampling interval.
     """
     if len(t) < 2:
-        return ()
+        return tuple(lap_gaps)
+    segment, lap = cols["segment"], cols["lap"]
     dt = np.diff(t)
     dd = np.diff(distance_m)
     finite_dd = dd[np.isfinite(dd)]
     moves = bool(finite_dd.size and np.abs(finite_dd).max() > 0)
     with np.errstate(invalid="ignore"):
         stopped = moves & (dt > PAUSE_GAP_S) & np.isfinite(dd) & (dd * PAUSE_PACE_S_PER_M < dt)
-    new_track = (segment[1:] != segment[:-1]) & (lap_of[1:] == lap_of[:-1])
+    new_track = (segment[1:] != segment[:-1]) & (lap[1:] == lap[:-1])
     resumed = new_track & (dt > max(float(np.median(dt)), 1.0))
-    return tuple(
-        Pause(start_utc=datetime.fromtimestamp(float(t[i]), tz=UTC), duration_s=float(dt[i]))
+    covered = [(p.start_utc.timestamp(), p.start_utc.timestamp() + p.duration_s) for p in lap_gaps]
+    pauses = list(lap_gaps) + [
+        Pause(datetime.fromtimestamp(float(t[i]), tz=UTC), float(dt[i]))
         for i in np.flatnonzero(stopped | resumed)
-    )
+        if not any(t[i] <= lo and hi <= t[i + 1] for lo, hi in covered)
+    ]
+    return tuple(sorted(pauses, key=lambda p: p.start_utc))
+
+
+def _lap_gaps(
+    lap_starts: list[float | None],
+    lap_elements: list[etree._Element],
+    t: np.ndarray,
+    lap: np.ndarray,
+) -> list[Pause]:
+    """Gaps between laps: from the end of a lap (start + timer time, or its last trackpoint
+    if later) to the start of the next, when longer than :data:`PAUSE_GAP_S` and free of
+    trackpoints."""
+    gaps = []
+    for k in range(len(lap_starts) - 1):
+        start, next_start = lap_starts[k], lap_starts[k + 1]
+        if start is None or next_start is None:
+            continue
+        end = start + (_number(lap_elements[k], "TotalTimeSeconds") or 0.0)
+        in_lap = t[lap == k]
+        end = max(end, float(in_lap.max())) if in_lap.size else end
+        recording = ((t > end) & (t < next_start)).any()  # then the laps contradict the track
+        if next_start - end > PAUSE_GAP_S and not recording:
+            gaps.append(Pause(datetime.fromtimestamp(end, tz=UTC), next_start - end))
+    return gaps
 
 
 def _totals(laps: list[Lap], t: np.ndarray) -> DeviceTotals:
@@ -400,8 +407,11 @@ def _totals(laps: list[Lap], t: np.ndarray) -> DeviceTotals:
         return float(sum(present)) if present else None
 
     def weighted(values: list[float | None]) -> float | None:
-        pairs = [(v, lap.timer_time_s) for v, lap in zip(values, laps, strict=True)]
-        pairs = [(v, w) for v, w in pairs if v is not None and w]
+        pairs: list[tuple[float, float]] = [
+            (v, lap.timer_time_s)
+            for v, lap in zip(values, laps, strict=True)
+            if v is not None and lap.timer_time_s
+        ]
         weight = sum(w for _, w in pairs)
         return float(sum(v * w for v, w in pairs) / weight) if weight else None
 
