@@ -15,9 +15,7 @@ ACTIVITIES = SHARED_DATA / "activities"
 
 def shared_files(*suffixes: str) -> list[Path]:
     """Every shared activity file with one of ``suffixes`` (case-insensitive), sorted."""
-    return sorted(
-        p for p in ACTIVITIES.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-    )
+    return sorted(p for p in ACTIVITIES.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
 def shared_id(path: Path) -> str:

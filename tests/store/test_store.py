@@ -16,12 +16,12 @@ from stridelab.store import (
     list_shoes,
     load_records,
     open_database,
+    repository,
     retire_shoe,
     save_file_activities,
     set_default_shoe,
     update_athlete,
 )
-from stridelab.store import repository
 from stridelab.store.columnar import decode_records, encode_records
 from stridelab.store.models import ActivityRow, Base, LapRow, RecordBlobRow, SourceFileRow
 from stridelab.synthetic import synthetic_run
@@ -34,7 +34,12 @@ def test_migrations_produce_exactly_the_models(db):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     assert set(inspect(db.engine).get_table_names()) >= {
-        "athletes", "activities", "activity_records", "laps", "shoes", "source_files",
+        "athletes",
+        "activities",
+        "activity_records",
+        "laps",
+        "shoes",
+        "source_files",
         "alembic_version",
     }
 
@@ -61,8 +66,12 @@ def test_columnar_round_trip_keeps_values_and_developer_fields():
     assert "timestamp_s" in columns and "dev:Power" in columns
     np.testing.assert_array_equal(back.timestamp_s, a.records.timestamp_s)
     for name in ("heart_rate_bpm", "speed_m_s", "ground_contact_ms"):
-        np.testing.assert_allclose(back.columns[name], a.records.columns[name], rtol=1e-6, equal_nan=True)
-    np.testing.assert_allclose(back.developer["Power"], a.records.developer["Power"], equal_nan=True)
+        np.testing.assert_allclose(
+            back.columns[name], a.records.columns[name], rtol=1e-6, equal_nan=True
+        )
+    np.testing.assert_allclose(
+        back.developer["Power"], a.records.developer["Power"], equal_nan=True
+    )
     assert back.developer_units == a.records.developer_units
     # Compressed and columnar: far smaller than a row per second would be.
     assert len(blob) < 40 * len(a.records)
@@ -142,7 +151,8 @@ def test_shoes_default_assign_retire(db):
 
 
 @pytest.mark.parametrize(
-    "fields", [{"mass_kg": 700}, {"height_cm": 17.5}, {"birth_year": 1850}, {"sex": "x"}, {"shoe": 1}]
+    "fields",
+    [{"mass_kg": 700}, {"height_cm": 17.5}, {"birth_year": 1850}, {"sex": "x"}, {"shoe": 1}],
 )
 def test_absurd_athlete_values_are_refused(db, fields):
     with pytest.raises(InputError):

@@ -84,6 +84,8 @@ def test_importer_never_raises_and_never_leaves_partial_rows(data):
         n_blob = s.scalar(select(func.count()).select_from(RecordBlobRow))
         assert n_act == n_blob  # every activity has its records, none is half-written
         orphans = s.scalar(
-            select(func.count()).select_from(LapRow).where(~LapRow.activity_id.in_(select(ActivityRow.id)))
+            select(func.count())
+            .select_from(LapRow)
+            .where(~LapRow.activity_id.in_(select(ActivityRow.id)))
         )
         assert orphans == 0

@@ -118,9 +118,13 @@ def test_stryd_developer_fields_kept_and_used():
     # Native running dynamics are absent: the Stryd values fill the canonical columns.
     gct = a.records.get("ground_contact_ms")
     assert gct is not None
-    np.testing.assert_allclose(gct, np.where(a.records.developer["Ground Time"] > 0,
-                                             a.records.developer["Ground Time"], np.nan),
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        gct,
+        np.where(
+            a.records.developer["Ground Time"] > 0, a.records.developer["Ground Time"], np.nan
+        ),
+        equal_nan=True,
+    )
     # Runalyze's test: Stryd average GCT 214 ms.
     assert np.nanmean(gct) == pytest.approx(214, abs=1.5)
     assert np.nanmean(a.records.get("power_w")) > 150
@@ -161,7 +165,7 @@ def test_truncated_file_keeps_what_was_readable():
     ],
 )
 def test_non_activity_fit_files_are_refused_clearly(name, error):
-    with pytest.raises(error, match="not an activity|no activity"):
+    with pytest.raises(error, match=r"not an activity|no activity"):
         load(FITPARSE / name)
 
 

@@ -61,7 +61,10 @@ def test_fast_path_agrees_with_fitdecode(path):
     assert len(acts_fast) == len(acts_robust)
     for a, b in zip(acts_fast, acts_robust, strict=True):
         assert (a.sport, a.sub_sport, a.start_utc, a.timezone_offset_min) == (
-            b.sport, b.sub_sport, b.start_utc, b.timezone_offset_min,
+            b.sport,
+            b.sub_sport,
+            b.start_utc,
+            b.timezone_offset_min,
         )
         assert a.creator == b.creator
         _assert_same(a.totals, b.totals)

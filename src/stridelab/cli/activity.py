@@ -43,7 +43,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 
 def _hms(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
@@ -66,7 +66,9 @@ def _summaries(state: State, target: str) -> tuple[list[dict[str, Any]], list[li
 def show(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="An activity file, or a stored activity id.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON (a list for several sessions).")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print JSON (a list for several sessions).")
+    ] = False,
 ) -> None:
     """Summarise an activity: distance, times, heart rate, cadence, running dynamics."""
     show_summaries(ctx.obj, target, json_out=json_out)
@@ -82,7 +84,8 @@ def show_summaries(state: State, target: str, *, json_out: bool) -> None:
         return
     console = out_console()
     for i, (summary, notes) in enumerate(zip(summaries, warnings, strict=True)):
-        title = f"{summary.get('sport') or 'activity'} · {summary.get('start_local') or summary['start_utc']}"
+        when = summary.get("start_local") or summary["start_utc"]
+        title = f"{summary.get('sport') or 'activity'} · {when}"
         if len(summaries) > 1:
             title = f"session {i + 1}/{len(summaries)}: {title}"
         table = Table(title=title, title_justify="left", show_header=False)
@@ -135,8 +138,12 @@ def list_(
 def export(
     ctx: typer.Context,
     activity_id: Annotated[int, typer.Argument(help="Stored activity id.")],
-    csv_out: Annotated[bool, typer.Option("--csv", help="Write the per-second records as CSV.")] = True,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    csv_out: Annotated[
+        bool, typer.Option("--csv", help="Write the per-second records as CSV.")
+    ] = True,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Export the per-second records of an activity as CSV (units in the column names)."""
     state: State = ctx.obj

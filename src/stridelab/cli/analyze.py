@@ -62,10 +62,27 @@ def print_overview(ov: Overview) -> None:
         console.print("[green]✓[/] no load flags this week")
     if ov.rotation is not None:
         console.print(f"[bold]shoes:[/] {ov.rotation.message}")
-    console.print(Panel(ov.cadence_curve_note, title="your cadence–speed curve (not 180)", title_align="left"))
+    console.print(
+        Panel(ov.cadence_curve_note, title="your cadence–speed curve (not 180)", title_align="left")
+    )
 
-    runs = Table(title="Recent runs: running dynamics and spring–mass model (Morin 2005)", title_justify="left")
-    for col in ("id", "date", "km", "pace", "spm", "vs curve", "GCT ms", "flight ms", "Fmax BW", "k_vert kN/m", "k_leg kN/m"):
+    runs = Table(
+        title="Recent runs: running dynamics and spring–mass model (Morin 2005)",
+        title_justify="left",
+    )
+    for col in (
+        "id",
+        "date",
+        "km",
+        "pace",
+        "spm",
+        "vs curve",
+        "GCT ms",
+        "flight ms",
+        "Fmax BW",
+        "k_vert kN/m",
+        "k_leg kN/m",
+    ):
         runs.add_column(col, justify="left" if col in ("date", "vs curve") else "right")
     for r in ov.runs[-10:]:
         sm = r.spring_mass
@@ -80,7 +97,9 @@ def print_overview(ov: Overview) -> None:
             _f(r.distance_km, ".1f"),
             pace,
             _f(r.cadence_spm),
-            "–" if pos is None else f"{pos.delta_spm:+.0f} ({_CURVE_LABEL.get(pos.label, pos.label)})",
+            "–"
+            if pos is None
+            else f"{pos.delta_spm:+.0f} ({_CURVE_LABEL.get(pos.label, pos.label)})",
             _f(r.ground_contact_ms),
             _f(None if sm is None else float(sm.flight_time_ms)),
             _f(None if sm is None else float(sm.peak_force_bw), ".2f"),
@@ -94,8 +113,12 @@ def print_overview(ov: Overview) -> None:
         weeks.add_column(col, justify="right")
     for w in ov.weeks:
         weeks.add_row(
-            w.week_start.isoformat(), _f(w.distance_km, ".1f"), _f(w.time_h, ".1f"), str(w.n_runs),
-            _f(w.longest_run_km, ".1f"), "–" if w.ramp_pct is None else f"{w.ramp_pct:+.0f}%",
+            w.week_start.isoformat(),
+            _f(w.distance_km, ".1f"),
+            _f(w.time_h, ".1f"),
+            str(w.n_runs),
+            _f(w.longest_run_km, ".1f"),
+            "–" if w.ramp_pct is None else f"{w.ramp_pct:+.0f}%",
         )
     console.print(weeks)
     if ov.acwr_latest is not None:
@@ -111,8 +134,11 @@ def print_overview(ov: Overview) -> None:
             shoes.add_column(col, justify="right" if col != "pair" else "left")
         for s in ov.shoes:
             shoes.add_row(
-                s.name + (" (retired)" if s.retired else ""), _f(s.total_km, ".0f"), str(s.runs_total),
-                f"{100 * s.share_of_runs_last_30d:.0f}%", "–" if s.wear_pct is None else f"{s.wear_pct:.0f}%",
+                s.name + (" (retired)" if s.retired else ""),
+                _f(s.total_km, ".0f"),
+                str(s.runs_total),
+                f"{100 * s.share_of_runs_last_30d:.0f}%",
+                "–" if s.wear_pct is None else f"{s.wear_pct:.0f}%",
             )
         console.print(shoes)
         for s in ov.shoes:

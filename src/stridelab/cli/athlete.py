@@ -10,7 +10,9 @@ from rich.table import Table
 from stridelab.cli.state import State, out_console
 from stridelab.store import ensure_athlete, update_athlete
 
-app = typer.Typer(help="The runner's height, mass, leg length, birth year and sex.", no_args_is_help=True)
+app = typer.Typer(
+    help="The runner's height, mass, leg length, birth year and sex.", no_args_is_help=True
+)
 
 
 @app.command("set")
@@ -18,15 +20,22 @@ def set_(
     ctx: typer.Context,
     height_cm: Annotated[float | None, typer.Option(help="Height in cm.")] = None,
     mass_kg: Annotated[float | None, typer.Option(help="Body mass in kg.")] = None,
-    leg_length_cm: Annotated[float | None, typer.Option(help="Leg length (greater trochanter to floor), cm.")] = None,
+    leg_length_cm: Annotated[
+        float | None, typer.Option(help="Leg length (greater trochanter to floor), cm.")
+    ] = None,
     birth_year: Annotated[int | None, typer.Option(help="Year of birth.")] = None,
     sex: Annotated[str | None, typer.Option(help="female, male or other.")] = None,
 ) -> None:
     """Set facts about the athlete (--athlete NAME, default 'me')."""
     state: State = ctx.obj
     row = update_athlete(
-        state.db, state.athlete, height_cm=height_cm, mass_kg=mass_kg,
-        leg_length_cm=leg_length_cm, birth_year=birth_year, sex=sex,
+        state.db,
+        state.athlete,
+        height_cm=height_cm,
+        mass_kg=mass_kg,
+        leg_length_cm=leg_length_cm,
+        birth_year=birth_year,
+        sex=sex,
     )
     out_console().print(f"saved athlete [bold]{row.name}[/]")
 

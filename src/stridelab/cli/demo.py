@@ -34,12 +34,16 @@ def run_demo(state: State, workdir: Path) -> None:
     specs = synthetic_history(weeks=6)
     console.rule("[bold]stridelab demo: a synthetic runner's last 6 weeks")
     paths = []
-    for spec in track(specs, description="writing sample FIT files", console=console, transient=True):
+    for spec in track(
+        specs, description="writing sample FIT files", console=console, transient=True
+    ):
         path = sample_dir / f"{spec.start_utc:%Y-%m-%d}-run.fit"
         if not path.exists():
             path.write_bytes(synthetic_run(spec).fit_bytes)
         paths.append(path)
-    console.print(f"{len(paths)} FIT files in {sample_dir} (Garmin FIT SDK encoder; truth known exactly)")
+    console.print(
+        f"{len(paths)} FIT files in {sample_dir} (Garmin FIT SDK encoder; truth known exactly)"
+    )
 
     db = state.db
     update_athlete(db, state.athlete, height_cm=178, mass_kg=70)

@@ -52,7 +52,9 @@ def _summary(outcomes: list[FileOutcome]) -> None:
     table.add_column("result")
     table.add_column("files", justify="right")
     table.add_column("activities", justify="right")
-    table.add_row("[green]imported", str(len(imported)), str(sum(len(o.activity_ids) for o in imported)))
+    table.add_row(
+        "[green]imported", str(len(imported)), str(sum(len(o.activity_ids) for o in imported))
+    )
     dup = [o for o in outcomes if o.status == "duplicate"]
     table.add_row("already stored", str(len(dup)), str(sum(len(o.activity_ids) for o in dup)))
     table.add_row("[yellow]skipped", str(sum(o.status == "refused" for o in outcomes)), "–")

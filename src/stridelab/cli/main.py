@@ -51,7 +51,9 @@ def main(
     athlete: Annotated[
         str, typer.Option("--athlete", "-a", envvar="STRIDELAB_ATHLETE", help="Athlete name.")
     ] = "me",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show details and tracebacks.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show details and tracebacks.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -84,7 +86,7 @@ def analyze(
     weeks: Annotated[int, typer.Option(help="Weeks of training load to show.")] = 8,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """The runner's history through a movement lens: cadence–speed curve, spring–mass, load, shoes."""
+    """Your history through a movement lens: cadence–speed curve, spring–mass, load, shoes."""
     from stridelab.cli.analyze import run_analyze
 
     run_analyze(ctx.obj, weeks=weeks, json_out=json_out)

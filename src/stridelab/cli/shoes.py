@@ -18,14 +18,22 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A name you will recognise, e.g. 'Pegasus 41 blue'.")],
     start_km: Annotated[float, typer.Option(help="Distance already run in them, km.")] = 0.0,
-    retire_at_km: Annotated[float | None, typer.Option(help="Retirement mark, km (default from settings: 700).")] = None,
-    default: Annotated[bool, typer.Option("--default", help="Assign new runs to this pair.")] = False,
+    retire_at_km: Annotated[
+        float | None, typer.Option(help="Retirement mark, km (default from settings: 700).")
+    ] = None,
+    default: Annotated[
+        bool, typer.Option("--default", help="Assign new runs to this pair.")
+    ] = False,
 ) -> None:
     """Add a pair of shoes."""
     state: State = ctx.obj
     mark = retire_at_km if retire_at_km is not None else state.settings.shoe_retire_km
-    row = add_shoe(state.db, name, athlete=state.athlete, start_km=start_km, retire_at_km=mark, default=default)
-    out_console().print(f"added [bold]{row.name}[/]" + (" (default for new runs)" if default else ""))
+    row = add_shoe(
+        state.db, name, athlete=state.athlete, start_km=start_km, retire_at_km=mark, default=default
+    )
+    out_console().print(
+        f"added [bold]{row.name}[/]" + (" (default for new runs)" if default else "")
+    )
 
 
 @app.command("list")
@@ -42,8 +50,14 @@ def list_(ctx: typer.Context) -> None:
     for u in ov.shoes:
         row = rows[u.shoe_id]
         status = "retired" if u.retired else ("default" if row.is_default else "")
-        table.add_row(u.name, f"{u.total_km:.0f}", str(u.runs_total), f"{100 * u.share_of_runs_last_30d:.0f}%",
-                      "–" if u.wear_pct is None else f"{u.wear_pct:.0f}%", status)
+        table.add_row(
+            u.name,
+            f"{u.total_km:.0f}",
+            str(u.runs_total),
+            f"{100 * u.share_of_runs_last_30d:.0f}%",
+            "–" if u.wear_pct is None else f"{u.wear_pct:.0f}%",
+            status,
+        )
     console = out_console()
     console.print(table)
     for u in ov.shoes:
@@ -73,7 +87,9 @@ def default(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
 def assign(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The pair.")],
-    activity_ids: Annotated[list[int], typer.Argument(help="Activity ids ('stridelab activity list').")],
+    activity_ids: Annotated[
+        list[int], typer.Argument(help="Activity ids ('stridelab activity list').")
+    ],
 ) -> None:
     """Record which pair was worn on the given activities."""
     state: State = ctx.obj

@@ -4,7 +4,13 @@ Each file is parsed by :mod:`stridelab.watch` and stored by :mod:`stridelab.stor
 its own transaction; a bad file is reported with a one-line reason and skipped.
 """
 
-from stridelab.ingest.importer import FileOutcome, ImportReport, import_items, import_one, import_paths
+from stridelab.ingest.importer import (
+    FileOutcome,
+    ImportReport,
+    import_items,
+    import_one,
+    import_paths,
+)
 from stridelab.ingest.sources import SourceItem, iter_sources
 
 __all__ = [

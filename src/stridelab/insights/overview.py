@@ -101,7 +101,9 @@ def _body(db: Database, athlete: str) -> tuple[float, float, list[str]]:
     mass = row.mass_kg
     if mass is None:
         mass = ASSUMED_MASS_KG
-        notes.append(f"body mass not set: {ASSUMED_MASS_KG:g} kg assumed ('stridelab athlete set --mass-kg')")
+        notes.append(
+            f"body mass not set: {ASSUMED_MASS_KG:g} kg assumed ('stridelab athlete set --mass-kg')"
+        )
     if row.leg_length_cm is not None:
         leg = row.leg_length_cm / 100.0
     elif row.height_cm is not None:
@@ -157,7 +159,11 @@ def build_overview(
         spring = None
         if speed is not None and cad is not None and gct is not None:
             spring = estimate_spring_mass(
-                speed_m_s=speed, contact_time_ms=gct, cadence_spm=cad, mass_kg=mass, leg_length_m=leg
+                speed_m_s=speed,
+                contact_time_ms=gct,
+                cadence_spm=cad,
+                mass_kg=mass,
+                leg_length_m=leg,
             )
         pos = None
         if curve is not None and speed is not None and cad is not None:
@@ -193,11 +199,19 @@ def build_overview(
 
     shoes = list_shoes(db, athlete=athlete)
     infos = [
-        ShoeInfo(id=s.id, name=s.name, start_km=s.start_km, retire_at_km=s.retire_at_km,
-                 retired=s.retired_at is not None)
+        ShoeInfo(
+            id=s.id,
+            name=s.name,
+            start_km=s.start_km,
+            retire_at_km=s.retire_at_km,
+            retired=s.retired_at is not None,
+        )
         for s in shoes
     ]
-    runs = [ShoeRun(start_utc=st, distance_km=d, shoe_id=r.shoe_id) for st, d, r in zip(starts, dist, rows, strict=True)]
+    runs = [
+        ShoeRun(start_utc=st, distance_km=d, shoe_id=r.shoe_id)
+        for st, d, r in zip(starts, dist, rows, strict=True)
+    ]
     usages = shoe_usage(runs, infos, today=today, timezone=tz) if infos else []
     recent = [r for r in runs if r.start_utc.astimezone(tz).date() > today - timedelta(days=30)]
     rotation = (

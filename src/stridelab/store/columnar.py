@@ -50,5 +50,5 @@ def decode_records(blob: bytes, /) -> Records:
         raise StoreError(f"stored records are unreadable: {exc}") from exc
     units = json.loads(arrays.pop(_UNITS_MEMBER, np.zeros(0, np.uint8)).tobytes() or b"{}")
     cols = {k: v.astype(np.float64) for k, v in arrays.items() if not k.startswith(_DEV)}
-    dev = {k[len(_DEV):]: v.astype(np.float64) for k, v in arrays.items() if k.startswith(_DEV)}
+    dev = {k[len(_DEV) :]: v.astype(np.float64) for k, v in arrays.items() if k.startswith(_DEV)}
     return make_records(cols, dev, units)

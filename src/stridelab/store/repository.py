@@ -132,7 +132,9 @@ def save_file_activities(
             ids = tuple(a.id for a in sorted(existing.activities, key=lambda a: a.session_index))
             return SaveResult(existing.id, ids, created=False)
     try:
-        return _insert(db, activities, sha256=sha256, path=path, size_bytes=size_bytes, athlete=athlete)
+        return _insert(
+            db, activities, sha256=sha256, path=path, size_bytes=size_bytes, athlete=athlete
+        )
     except IntegrityError:
         # A concurrent import of the same file won the race: report it as a duplicate.
         with db.session() as s:
@@ -204,9 +206,7 @@ def _activity_row(act: Activity, src: SourceFileRow, athlete_id: int, path: str)
     row.record_blob = RecordBlobRow(
         n_samples=len(act.records), columns=columns, codec=CODEC, data=blob
     )
-    row.laps = [
-        LapRow(lap_index=i, **dataclasses.asdict(lap)) for i, lap in enumerate(act.laps)
-    ]
+    row.laps = [LapRow(lap_index=i, **dataclasses.asdict(lap)) for i, lap in enumerate(act.laps)]
     return row
 
 
@@ -305,7 +305,9 @@ def _shoe(s: Session, name: str, athlete: str) -> ShoeRow:
 def list_shoes(db: Database, /, *, athlete: str = DEFAULT_ATHLETE) -> list[ShoeRow]:
     with db.session() as s:
         ath = _athlete(s, athlete, create=True)
-        return list(s.scalars(select(ShoeRow).where(ShoeRow.athlete_id == ath.id).order_by(ShoeRow.id)))
+        return list(
+            s.scalars(select(ShoeRow).where(ShoeRow.athlete_id == ath.id).order_by(ShoeRow.id))
+        )
 
 
 def retire_shoe(db: Database, name: str, /, *, athlete: str = DEFAULT_ATHLETE) -> ShoeRow:

@@ -11,9 +11,9 @@ from stridelab.watch.model import RUNNING_SPORTS
 
 __all__ = [
     "TIME_JUMP_S",
+    "cadence_to_spm",
     "clean_time_axis",
     "merge_same_time",
-    "cadence_to_spm",
     "out_of_range_to_nan",
 ]
 
@@ -59,9 +59,7 @@ def clean_time_axis(timestamp_s: np.ndarray, /) -> tuple[np.ndarray, list[str]]:
         warnings.append(f"{n_bad} records without a valid time were dropped")
     n_back = int(backwards.sum())
     if n_back:
-        warnings.append(
-            f"{n_back} records that go back in time were dropped (device clock jump)"
-        )
+        warnings.append(f"{n_back} records that go back in time were dropped (device clock jump)")
     return keep, warnings
 
 
@@ -114,7 +112,9 @@ def cadence_to_spm(
     return 2.0 * c, []
 
 
-def out_of_range_to_nan(columns: dict[str, np.ndarray], /) -> tuple[dict[str, np.ndarray], list[str]]:
+def out_of_range_to_nan(
+    columns: dict[str, np.ndarray], /
+) -> tuple[dict[str, np.ndarray], list[str]]:
     """Replace physiologically impossible values by NaN; say how many per column."""
     out = dict(columns)
     warnings = []

@@ -74,9 +74,26 @@ _ZERO_MEANS_NONE = (
 
 _TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _NOT_ACTIVITY_TYPES = frozenset(
-    {"settings", "workout", "weight", "monitoring_a", "monitoring_b", "monitoring_daily",
-     "course", "schedules", "device", "totals", "goals", "blood_pressure", "sport",
-     "segment", "segment_list", "exd_configuration", "mfg_range_min", "mfg_range_max"}
+    {
+        "settings",
+        "workout",
+        "weight",
+        "monitoring_a",
+        "monitoring_b",
+        "monitoring_daily",
+        "course",
+        "schedules",
+        "device",
+        "totals",
+        "goals",
+        "blood_pressure",
+        "sport",
+        "segment",
+        "segment_list",
+        "exd_configuration",
+        "mfg_range_min",
+        "mfg_range_max",
+    }
 )
 
 
@@ -243,7 +260,9 @@ def _records(
             col = raw.get(src)
             if col is None or not np.isfinite(col[mask]).any():
                 continue
-            merged = col[mask] if merged is None else np.where(np.isfinite(merged), merged, col[mask])
+            merged = (
+                col[mask] if merged is None else np.where(np.isfinite(merged), merged, col[mask])
+            )
         if merged is not None:
             cols[name] = merged
     developer = {k: raw[k][mask] for k in dev_units if k in raw}
@@ -308,7 +327,9 @@ def _lap(m: Mapping[str, Any], sport: str | None) -> Lap:
         max_hr_bpm=_num(m.get("max_heart_rate")),
         avg_speed_m_s=_num(m.get("avg_speed")) or _num(m.get("enhanced_avg_speed")),
         avg_cadence_spm=_cadence_spm_from(
-            m.get("avg_running_cadence", m.get("avg_cadence")), m.get("avg_fractional_cadence"), sport
+            m.get("avg_running_cadence", m.get("avg_cadence")),
+            m.get("avg_fractional_cadence"),
+            sport,
         ),
         energy_kcal=_num(m.get("total_calories")),
         trigger=_text(m.get("lap_trigger")),
@@ -329,7 +350,9 @@ def _totals(s: Mapping[str, Any], sport: str | None) -> DeviceTotals:
         max_hr_bpm=positive("max_heart_rate"),
         energy_kcal=_num(s.get("total_calories")),
         avg_cadence_spm=_cadence_spm_from(
-            s.get("avg_running_cadence", s.get("avg_cadence")), s.get("avg_fractional_cadence"), sport
+            s.get("avg_running_cadence", s.get("avg_cadence")),
+            s.get("avg_fractional_cadence"),
+            sport,
         ),
         avg_power_w=positive("avg_power"),
         avg_ground_contact_ms=positive("avg_stance_time"),
@@ -354,7 +377,9 @@ def _pauses(events: list[Mapping[str, Any]], lo: float, hi: float) -> tuple[Paus
                 stopped_at = t
         elif kind == "start" and stopped_at is not None:
             if lo <= stopped_at < hi and t > stopped_at:
-                pauses.append(Pause(start_utc=utc_from_timestamp(stopped_at), duration_s=t - stopped_at))
+                pauses.append(
+                    Pause(start_utc=utc_from_timestamp(stopped_at), duration_s=t - stopped_at)
+                )
             stopped_at = None
     return tuple(pauses)
 

@@ -95,8 +95,7 @@ def decode_fit(data: bytes, /, *, backend: Backend = "auto") -> FitContent:
     """
     if not looks_like_fit(data[:14]):
         raise UnsupportedFormatError(
-            "not a FIT file: the header lacks the '.FIT' signature "
-            f"(first bytes {data[:12]!r})"
+            f"not a FIT file: the header lacks the '.FIT' signature (first bytes {data[:12]!r})"
         )
     if backend in ("auto", "fitfast"):
         try:
@@ -129,14 +128,12 @@ def _decode_fitfast(data: bytes) -> FitContent:
         raise _FastPathRefused(str(exc)) from exc
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 - a Rust panic (pyo3 PanicException) is a
+    except BaseException as exc:
         # BaseException; the fuzz tests found fitfast 0.1 panicking on damaged files.
         raise _FastPathRefused(f"{type(exc).__name__}: {exc}") from exc
     if any("compressed_speed_distance" in r for r in parsed.get("record", [])[:50]):
         raise _FastPathRefused("compressed speed/distance is not expanded by fitfast")
-    messages = {
-        name: [_normalise_keys(m) for m in parsed.get(name, [])] for name in META_MESSAGES
-    }
+    messages = {name: [_normalise_keys(m) for m in parsed.get(name, [])] for name in META_MESSAGES}
     developer = _developer_units(messages["field_description"])
     records = {k: np.asarray(v, dtype=np.float64) for k, v in columns.items()}
     return FitContent(
@@ -166,7 +163,7 @@ def _decode_fitdecode(data: bytes) -> FitContent:
     crc_bad = False
     with warnings_module.catch_warnings(record=True) as caught:
         warnings_module.simplefilter("always")
-        crc_bad, n_messages = _read_frames(reader, fitdecode, messages, rows, warnings)
+        crc_bad, _ = _read_frames(reader, fitdecode, messages, rows, warnings)
     for note in dict.fromkeys(str(w.message) for w in caught):
         warnings.append(f"decoder: {note}")
     if crc_bad:
@@ -212,10 +209,9 @@ def _read_frames(
         if n_messages == 0:
             raise CorruptFileError(f"damaged FIT file, nothing readable: {exc}") from exc
         warnings.append(
-            f"file truncated or damaged after {n_messages} messages ({exc}); "
-            "kept what was readable"
+            f"file truncated or damaged after {n_messages} messages ({exc}); kept what was readable"
         )
-    except Exception as exc:  # noqa: BLE001 - fitdecode raises AssertionError, struct.error,
+    except Exception as exc:
         # IndexError... on damaged bytes (found by the fuzz tests); all mean "damaged here".
         if n_messages == 0:
             raise CorruptFileError(f"damaged FIT file: {type(exc).__name__}: {exc}") from exc

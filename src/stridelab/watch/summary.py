@@ -124,7 +124,12 @@ def summarize(activity: Activity, /, *, source_file: str | None = None) -> Activ
         energy_kcal=_round(t.energy_kcal, 0),
         avg_cadence_spm=_round(pick("avg_cadence_spm", on_foot_cadence, _mean(cadence)), 1),
         avg_ground_contact_ms=_round(
-            pick("avg_ground_contact_ms", t.avg_ground_contact_ms, _mean(rec.get("ground_contact_ms"))), 1
+            pick(
+                "avg_ground_contact_ms",
+                t.avg_ground_contact_ms,
+                _mean(rec.get("ground_contact_ms")),
+            ),
+            1,
         ),
         avg_vertical_oscillation_mm=_round(
             pick(
@@ -135,7 +140,12 @@ def summarize(activity: Activity, /, *, source_file: str | None = None) -> Activ
             1,
         ),
         avg_vertical_ratio_pct=_round(
-            pick("avg_vertical_ratio_pct", t.avg_vertical_ratio_pct, _mean(rec.get("vertical_ratio_pct"))), 2
+            pick(
+                "avg_vertical_ratio_pct",
+                t.avg_vertical_ratio_pct,
+                _mean(rec.get("vertical_ratio_pct")),
+            ),
+            2,
         ),
         avg_stance_balance_left_pct=_round(
             pick(
