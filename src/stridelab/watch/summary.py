@@ -60,6 +60,17 @@ class ActivitySummary:
         return d
 
 
+# Summary key (also the DeviceTotals field), record column, decimals.
+_AVERAGED_COLUMNS = (
+    ("avg_ground_contact_ms", "ground_contact_ms", 1),
+    ("avg_vertical_oscillation_mm", "vertical_oscillation_mm", 1),
+    ("avg_vertical_ratio_pct", "vertical_ratio_pct", 2),
+    ("avg_stance_balance_left_pct", "stance_balance_left_pct", 2),
+    ("avg_step_length_mm", "step_length_mm", 1),
+    ("avg_power_w", "power_w", 1),
+)
+
+
 def _round(v: float | None, nd: int) -> float | None:
     return None if v is None or not np.isfinite(v) else round(float(v), nd)
 
@@ -123,42 +134,10 @@ def summarize(activity: Activity, /, *, source_file: str | None = None) -> Activ
         max_hr_bpm=_round(max_hr, 1),
         energy_kcal=_round(t.energy_kcal, 0),
         avg_cadence_spm=_round(pick("avg_cadence_spm", on_foot_cadence, _mean(cadence)), 1),
-        avg_ground_contact_ms=_round(
-            pick(
-                "avg_ground_contact_ms",
-                t.avg_ground_contact_ms,
-                _mean(rec.get("ground_contact_ms")),
-            ),
-            1,
-        ),
-        avg_vertical_oscillation_mm=_round(
-            pick(
-                "avg_vertical_oscillation_mm",
-                t.avg_vertical_oscillation_mm,
-                _mean(rec.get("vertical_oscillation_mm")),
-            ),
-            1,
-        ),
-        avg_vertical_ratio_pct=_round(
-            pick(
-                "avg_vertical_ratio_pct",
-                t.avg_vertical_ratio_pct,
-                _mean(rec.get("vertical_ratio_pct")),
-            ),
-            2,
-        ),
-        avg_stance_balance_left_pct=_round(
-            pick(
-                "avg_stance_balance_left_pct",
-                t.avg_stance_balance_left_pct,
-                _mean(rec.get("stance_balance_left_pct")),
-            ),
-            2,
-        ),
-        avg_step_length_mm=_round(
-            pick("avg_step_length_mm", t.avg_step_length_mm, _mean(rec.get("step_length_mm"))), 1
-        ),
-        avg_power_w=_round(pick("avg_power_w", t.avg_power_w, _mean(rec.get("power_w"))), 1),
+        **{
+            key: _round(pick(key, getattr(t, key), _mean(rec.get(column))), digits)
+            for key, column, digits in _AVERAGED_COLUMNS
+        },
         pause_count=len(activity.pauses),
         creator=activity.creator,
         source_file=source_file,
