@@ -31,6 +31,8 @@ def test_importing_stridelab_has_no_side_effects(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(Path(stridelab.__file__).parents[1]))
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    code = "import stridelab, stridelab.watch, stridelab.store, stridelab.ingest, stridelab.cli.main"
+    code = (
+        "import stridelab, stridelab.watch, stridelab.store, stridelab.ingest, stridelab.cli.main"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
     assert list(tmp_path.iterdir()) == []  # no folders, no database created at import
