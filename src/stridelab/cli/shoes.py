@@ -39,15 +39,15 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List shoes with distance, recent share of runs (rotation) and wear."""
-    from stridelab.insights import build_overview
+    from stridelab.insights import shoe_overview
 
     state: State = ctx.obj
-    ov = build_overview(state.db, athlete=state.athlete)
+    usages, rotation = shoe_overview(state.db, athlete=state.athlete)
     rows = {s.id: s for s in list_shoes(state.db, athlete=state.athlete)}
     table = Table(title="Shoes", title_justify="left")
     for col in ("pair", "km", "runs", "share last 30 d", "wear", "status"):
         table.add_column(col, justify="left" if col in ("pair", "status") else "right")
-    for u in ov.shoes:
+    for u in usages:
         row = rows[u.shoe_id]
         status = "retired" if u.retired else ("default" if row.is_default else "")
         table.add_row(
@@ -60,11 +60,11 @@ def list_(ctx: typer.Context) -> None:
         )
     console = out_console()
     console.print(table)
-    for u in ov.shoes:
+    for u in usages:
         for w in u.warnings:
             console.print(f"[yellow]•[/] {w}")
-    if ov.rotation is not None:
-        console.print(ov.rotation.message)
+    if rotation is not None:
+        console.print(rotation.message)
 
 
 @app.command()

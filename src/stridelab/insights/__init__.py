@@ -5,6 +5,6 @@ maths): the runner's own cadence–speed curve, spring–mass estimates per run,
 load with plain-language flags, and shoe mileage and rotation.
 """
 
-from stridelab.insights.overview import Overview, RunDynamics, build_overview
+from stridelab.insights.overview import Overview, RunDynamics, build_overview, shoe_overview
 
-__all__ = ["Overview", "RunDynamics", "build_overview"]
+__all__ = ["Overview", "RunDynamics", "build_overview", "shoe_overview"]

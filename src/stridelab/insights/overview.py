@@ -35,7 +35,14 @@ from stridelab.errors import InputError
 from stridelab.store import Database, ensure_athlete, list_activities, list_shoes, load_records
 from stridelab.watch.model import RUNNING_SPORTS, Records
 
-__all__ = ["ASSUMED_HEIGHT_M", "ASSUMED_MASS_KG", "Overview", "RunDynamics", "build_overview"]
+__all__ = [
+    "ASSUMED_HEIGHT_M",
+    "ASSUMED_MASS_KG",
+    "Overview",
+    "RunDynamics",
+    "build_overview",
+    "shoe_overview",
+]
 
 #: Used when the athlete has not said; every result computed with them says so.
 ASSUMED_MASS_KG = 70.0
@@ -197,28 +204,7 @@ def build_overview(
         mono = monotony(daily.values[-7:]) if len(daily.values) >= 7 else None
         flags = load_flags(week_list, acwr_latest, monotony_latest=mono)
 
-    shoes = list_shoes(db, athlete=athlete)
-    infos = [
-        ShoeInfo(
-            id=s.id,
-            name=s.name,
-            start_km=s.start_km,
-            retire_at_km=s.retire_at_km,
-            retired=s.retired_at is not None,
-        )
-        for s in shoes
-    ]
-    runs = [
-        ShoeRun(start_utc=st, distance_km=d, shoe_id=r.shoe_id)
-        for st, d, r in zip(starts, dist, rows, strict=True)
-    ]
-    usages = shoe_usage(runs, infos, today=today, timezone=tz) if infos else []
-    recent = [r for r in runs if r.start_utc.astimezone(tz).date() > today - timedelta(days=30)]
-    rotation = (
-        rotation_summary(usages, runs_without_shoe_last_30d=sum(r.shoe_id is None for r in recent))
-        if usages
-        else None
-    )
+    usages, rotation = _shoes(db, athlete, rows, today=today, tz=tz)
     return Overview(
         athlete=athlete,
         mass_kg=mass,
@@ -236,6 +222,48 @@ def build_overview(
         shoes=tuple(usages),
         rotation=rotation,
     )
+
+
+def shoe_overview(
+    db: Database, /, *, athlete: str = "me", today: date | None = None
+) -> tuple[list[ShoeUsage], RotationSummary | None]:
+    """Shoe mileage and rotation only (no records are read)."""
+    rows = [r for r in list_activities(db, athlete=athlete) if r.sport in RUNNING_SPORTS]
+    today = today or (rows[-1].start_utc.date() if rows else datetime.now(tz=UTC).date())
+    return _shoes(db, athlete, rows, today=today, tz=_athlete_timezone(rows))
+
+
+def _shoes(
+    db: Database,
+    athlete: str,
+    rows: list,
+    *,
+    today: date,
+    tz: timezone,  # type: ignore[type-arg]
+) -> tuple[list[ShoeUsage], RotationSummary | None]:
+    shoes = list_shoes(db, athlete=athlete)
+    if not shoes:
+        return [], None
+    infos = [
+        ShoeInfo(
+            id=s.id,
+            name=s.name,
+            start_km=s.start_km,
+            retire_at_km=s.retire_at_km,
+            retired=s.retired_at is not None,
+        )
+        for s in shoes
+    ]
+    runs = [
+        ShoeRun(start_utc=r.start_utc, distance_km=r.distance_km or 0.0, shoe_id=r.shoe_id)
+        for r in rows
+    ]
+    usages = shoe_usage(runs, infos, today=today, timezone=tz)
+    recent = [r for r in runs if r.start_utc.astimezone(tz).date() > today - timedelta(days=30)]
+    rotation = rotation_summary(
+        usages, runs_without_shoe_last_30d=sum(r.shoe_id is None for r in recent)
+    )
+    return usages, rotation
 
 
 def _athlete_timezone(rows: list) -> timezone:  # type: ignore[type-arg]
