@@ -190,3 +190,13 @@ def test_synthetic_run_round_trip_is_exact():
     np.testing.assert_allclose(
         a.records.columns["vertical_oscillation_mm"], truth.vertical_oscillation_mm, atol=1e-9
     )
+
+
+def test_a_long_timer_pause_is_one_pause_not_also_a_time_jump():
+    from stridelab.synthetic import SyntheticRunSpec
+
+    run = synthetic_run(SyntheticRunSpec(pause_s=4000))  # > 1 h: also looks like a time jump
+    (a,) = load_bytes(run.fit_bytes)
+    assert len(a.pauses) == 1
+    assert a.pauses[0].duration_s == pytest.approx(4000, abs=1)
+    assert summarize(a).elapsed_time_s == run.truth.elapsed_time_s

@@ -10,9 +10,12 @@ import numpy as np
 from stridelab.watch.model import RUNNING_SPORTS
 
 __all__ = [
+    "MAX_STRIDES_PER_MIN",
+    "STEPS_ALREADY_WARNING",
     "TIME_JUMP_S",
     "cadence_to_spm",
     "clean_time_axis",
+    "looks_like_steps",
     "merge_same_time",
     "out_of_range_to_nan",
 ]
@@ -86,6 +89,24 @@ def merge_same_time(
     return uniq, merged, len(ts) - len(uniq)
 
 
+#: A running stride rate (one foot) above this is impossible: elite sprinters reach about
+#: 130 strides/min. Cadence mostly above it must already count steps (both feet).
+MAX_STRIDES_PER_MIN = 140.0
+STEPS_ALREADY_WARNING = "cadence values look like steps per minute already (not doubled)"
+
+
+def looks_like_steps(cadence: np.ndarray, /) -> bool:
+    """True when the upper cadence values (90th percentile of positive values) exceed
+    :data:`MAX_STRIDES_PER_MIN`, i.e. the numbers can only be steps per minute.
+
+    The 90th percentile, not the median, because walking stretches (about 110 steps/min)
+    can pull the median of a steps-per-minute treadmill file below the limit.
+    """
+    c = np.asarray(cadence, dtype=np.float64)
+    positive = c[np.isfinite(c) & (c > 0)]
+    return bool(positive.size) and float(np.percentile(positive, 90)) > MAX_STRIDES_PER_MIN
+
+
 def cadence_to_spm(
     cadence: np.ndarray, /, *, sport: str | None, unit: str = "rpm"
 ) -> tuple[np.ndarray | None, list[str]]:
@@ -93,9 +114,8 @@ def cadence_to_spm(
 
     Watches store running cadence as strides ("rpm", one foot) per minute; ``unit`` says
     what the file claims (``"rpm"``/``"strides"`` or ``"spm"``/``"steps"``). Some devices
-    write steps although the field says strides (e.g. treadmill TCX exports): a running
-    stride rate above 140/min is impossible (elite sprinters reach about 130 strides/min),
-    so such values are taken as steps already, with a warning.
+    write steps although the field says strides (e.g. treadmill TCX exports): values that
+    :func:`looks_like_steps` are taken as steps already, with a warning.
     """
     if sport is not None and sport not in RUNNING_SPORTS and sport != "generic":
         return None, []
@@ -106,9 +126,8 @@ def cadence_to_spm(
     per_step = unit.lower() in {"spm", "steps", "steps/min"}
     if per_step:
         return c, []
-    moving = c[np.isfinite(c)]
-    if np.median(moving) > 140:
-        return c, ["cadence values look like steps per minute already (not doubled)"]
+    if looks_like_steps(c):
+        return c, [STEPS_ALREADY_WARNING]
     return 2.0 * c, []
 
 

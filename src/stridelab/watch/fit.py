@@ -160,7 +160,7 @@ def activities_from_fit(content: FitContent, /) -> list[Activity]:
             if (t := _num(m.get("start_time"))) is not None and lo <= t < hi
         )
         pauses = _pauses(events, lo, hi)
-        jumps = _time_jumps(records.timestamp_s)
+        jumps = tuple(j for j in _time_jumps(records.timestamp_s) if not _overlaps_any(j, pauses))
         start = _num(session.get("start_time"))
         if start is None or not np.isfinite(start):
             start = float(records.timestamp_s[0]) if len(records) else 0.0
@@ -382,6 +382,16 @@ def _pauses(events: list[Mapping[str, Any]], lo: float, hi: float) -> tuple[Paus
                 )
             stopped_at = None
     return tuple(pauses)
+
+
+def _overlaps_any(pause: Pause, others: tuple[Pause, ...]) -> bool:
+    """True if ``pause`` overlaps one of ``others`` (a gap the timer already explains)."""
+    start = pause.start_utc.timestamp()
+    end = start + pause.duration_s
+    return any(
+        o.start_utc.timestamp() < end and start < o.start_utc.timestamp() + o.duration_s
+        for o in others
+    )
 
 
 def _time_jumps(ts: np.ndarray) -> tuple[Pause, ...]:

@@ -44,7 +44,6 @@ EARTH_RADIUS_M = 6_371_008.8
 PAUSE_GAP_S = 10.0
 PAUSE_GAP_FACTOR = 10.0
 #: A stride rate above this (strides/min) is impossible when running, so the values are steps.
-MAX_STRIDES_PER_MIN = 140.0
 
 _SPORTS = {
     "9": "running", "running": "running", "run": "running",
@@ -270,10 +269,7 @@ def _read_track(
     speed[1:] = np.where(pause_steps, np.nan, step / np.diff(t))
 
     sport = _sport(track.type)
-    unit = _cadence_unit(cols["cad"])
-    spm, cad_warnings = cadence_to_spm(cols["cad"], sport=sport, unit=unit)
-    if spm is not None and unit == "spm" and np.isfinite(spm).any():
-        warnings.append("cadence values look like steps per minute already (not doubled)")
+    spm, cad_warnings = cadence_to_spm(cols["cad"], sport=sport, unit="strides")
     warnings += [w for w in cad_warnings if w not in warnings]
     columns: dict[str, np.ndarray] = {
         "timestamp_s": t,
@@ -388,11 +384,3 @@ def _sport(raw: str | None) -> str | None:
         return None
     key = raw.strip().lower()
     return _SPORTS.get(key, key)
-
-
-def _cadence_unit(values: np.ndarray) -> str:
-    """``"spm"`` when the values must be steps (a stride rate that high is impossible)."""
-    positive = values[np.isfinite(values) & (values > 0)]
-    if positive.size and np.percentile(positive, 90) > MAX_STRIDES_PER_MIN:
-        return "spm"
-    return "strides"

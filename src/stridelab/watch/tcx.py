@@ -19,13 +19,15 @@ from lxml import etree
 
 from stridelab.errors import EmptyActivityError, UnsupportedFormatError
 from stridelab.watch.clean import (
+    STEPS_ALREADY_WARNING,
     TIME_JUMP_S,
     cadence_to_spm,
     clean_time_axis,
+    looks_like_steps,
     merge_same_time,
     out_of_range_to_nan,
 )
-from stridelab.watch.gpx import _cadence_unit, _parse_xml, _seconds, haversine_m
+from stridelab.watch.gpx import _parse_xml, _seconds, haversine_m
 from stridelab.watch.model import Activity, DeviceTotals, Lap, Pause, make_records
 
 __all__ = ["read_tcx"]
@@ -285,16 +287,16 @@ def _add_cadence(
     """
     run_cad = cols["run_cad"] if np.isfinite(cols["run_cad"]).any() else cols["cad"]
     lap_cad = np.array([_lap_cadence(lap) for lap in lap_elements], dtype=np.float64)
-    unit = _cadence_unit(run_cad if np.isfinite(run_cad).any() else lap_cad)
-    spm, cad_warnings = cadence_to_spm(run_cad, sport=sport, unit=unit)
+    already_steps = looks_like_steps(run_cad if np.isfinite(run_cad).any() else lap_cad)
+    spm, cad_warnings = cadence_to_spm(run_cad, sport=sport, unit="strides")
     if spm is None:
         columns["cadence_rpm"] = cols["cad"]
         return np.full(len(lap_elements), np.nan)
-    if unit == "spm" and np.isfinite(spm).any():
-        warnings.append("cadence values look like steps per minute already (not doubled)")
+    if already_steps and STEPS_ALREADY_WARNING not in cad_warnings:
+        cad_warnings.append(STEPS_ALREADY_WARNING)  # only lap cadence present
     warnings += [w for w in cad_warnings if w not in warnings]
     columns["cadence_spm"] = spm
-    return lap_cad if unit == "spm" else 2.0 * lap_cad
+    return lap_cad if already_steps else 2.0 * lap_cad
 
 
 def _lap_cadence(lap: etree._Element) -> float:
