@@ -67,3 +67,24 @@ def test_sources_order_is_stable(tmp_path):
     for name in ("b.fit", "a.tcx", "c.txt"):
         (tmp_path / name).write_bytes(b"x")
     assert [s.name.rsplit("/", 1)[-1] for s in iter_sources([tmp_path])] == ["a.tcx", "b.fit"]
+
+
+def test_an_unexpected_bug_in_one_file_does_not_stop_the_batch(tmp_path, db, monkeypatch, caplog):
+    from stridelab.ingest import importer
+
+    good = tmp_path / "a.fit"
+    good.write_bytes(synthetic_run().fit_bytes)
+    other = tmp_path / "b.fit"
+    other.write_bytes(synthetic_run().fit_bytes[:-2] + b"\x00\x00")
+    real = importer.load_bytes
+
+    def flaky(data, *, name):
+        if name == "b.fit":
+            raise ZeroDivisionError("simulated reader bug")
+        return real(data, name=name)
+
+    monkeypatch.setattr(importer, "load_bytes", flaky)
+    report = import_paths(db, [tmp_path])
+    assert [o.status for o in report.outcomes] == ["imported", "refused"]
+    assert "internal error" in report.outcomes[1].reason
+    assert "simulated reader bug" in caplog.text

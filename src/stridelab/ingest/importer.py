@@ -71,6 +71,14 @@ def import_one(db: Database, item: SourceItem, /, *, athlete: str = DEFAULT_ATHL
         return FileOutcome(item.name, "refused", reason=str(exc))
     except MemoryError:
         return FileOutcome(item.name, "refused", reason="file too large to read into memory")
+    except Exception as exc:  # batch boundary: one file's bug must not stop
+        # years of history from importing; the file is reported and the traceback logged.
+        log.exception("unexpected error importing %s", item.name)
+        return FileOutcome(
+            item.name,
+            "refused",
+            reason=f"internal error ({type(exc).__name__}: {exc}); please report this file",
+        )
     warnings = tuple(dict.fromkeys(w for a in activities for w in a.warnings))
     status: Status = "imported" if result.created else "duplicate"
     return FileOutcome(item.name, status, result.activity_ids, warnings=warnings)

@@ -128,7 +128,12 @@ def _body(db: Database, athlete: str) -> tuple[float, float, list[str]]:
 def build_overview(
     db: Database, /, *, athlete: str = "me", weeks: int = 8, today: date | None = None
 ) -> Overview:
-    """Everything ``stridelab analyze`` shows, as data."""
+    """Everything ``stridelab analyze`` shows, as data.
+
+    ``today`` defaults to the date of the latest run, so that an imported history (or
+    the demo) is read as of its own end; ``runs`` and ``weeks`` cover the ``weeks``
+    weeks up to then, the cadence–speed curve uses all runs.
+    """
     mass, leg, assumptions = _body(db, athlete)
     rows = [r for r in list_activities(db, athlete=athlete) if r.sport in RUNNING_SPORTS]
     today = today or (rows[-1].start_utc.date() if rows else datetime.now(tz=UTC).date())
@@ -213,7 +218,11 @@ def build_overview(
         n_runs=len(rows),
         cadence_curve=curve,
         cadence_curve_note=curve_note,
-        runs=tuple(dynamics[-weeks * 7 :]),
+        runs=tuple(
+            d
+            for d in dynamics
+            if d.start_utc.astimezone(tz).date() > today - timedelta(weeks=weeks)
+        ),
         weeks=tuple(week_list[-weeks:]),
         acwr_latest=acwr_latest,
         monotony_latest=mono,

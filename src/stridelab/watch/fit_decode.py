@@ -129,7 +129,8 @@ def _decode_fitfast(data: bytes) -> FitContent:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        # BaseException; the fuzz tests found fitfast 0.1 panicking on damaged files.
+        # A Rust panic (pyo3's PanicException) derives from BaseException; the fuzz tests
+        # found fitfast 0.1 panicking on damaged files.
         raise _FastPathRefused(f"{type(exc).__name__}: {exc}") from exc
     if any("compressed_speed_distance" in r for r in parsed.get("record", [])[:50]):
         raise _FastPathRefused("compressed speed/distance is not expanded by fitfast")
@@ -212,7 +213,8 @@ def _read_frames(
             f"file truncated or damaged after {n_messages} messages ({exc}); kept what was readable"
         )
     except Exception as exc:
-        # IndexError... on damaged bytes (found by the fuzz tests); all mean "damaged here".
+        # fitdecode raises AssertionError, struct.error, IndexError... on damaged bytes
+        # (found by the fuzz tests); all mean "damaged from here on".
         if n_messages == 0:
             raise CorruptFileError(f"damaged FIT file: {type(exc).__name__}: {exc}") from exc
         warnings.append(f"decoding stopped after {n_messages} messages ({exc})")
