@@ -18,11 +18,13 @@ setup: $(STAMP)
 demo: $(STAMP)
 	STRIDELAB_DB=sqlite:///$(CURDIR)/$(DEMO_DIR)/stridelab.db $(BIN)/stridelab demo --workdir $(DEMO_DIR)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py

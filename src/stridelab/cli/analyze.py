@@ -141,9 +141,9 @@ def print_overview(ov: Overview) -> None:
                 "–" if s.wear_pct is None else f"{s.wear_pct:.0f}%",
             )
         console.print(shoes)
-        for s in ov.shoes:
-            for w in s.warnings:
-                console.print(f"[yellow]•[/] {w}")
+        for usage in ov.shoes:
+            for warning in usage.warnings:
+                console.print(f"[yellow]•[/] {warning}")
     for note in ov.assumptions:
         console.print(f"[dim]assumption: {note}[/]")
 

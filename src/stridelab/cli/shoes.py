@@ -9,6 +9,7 @@ from rich.table import Table
 
 from stridelab.cli.state import State, out_console
 from stridelab.store import add_shoe, assign_shoe, list_shoes, retire_shoe, set_default_shoe
+from stridelab.store.models import ShoeRow
 
 app = typer.Typer(help="Shoes: mileage, rotation and retirement.", no_args_is_help=True)
 
@@ -43,7 +44,7 @@ def list_(ctx: typer.Context) -> None:
 
     state: State = ctx.obj
     usages, rotation = shoe_overview(state.db, athlete=state.athlete)
-    rows = {s.id: s for s in list_shoes(state.db, athlete=state.athlete)}
+    rows: dict[int | str, ShoeRow] = {s.id: s for s in list_shoes(state.db, athlete=state.athlete)}
     table = Table(title="Shoes", title_justify="left")
     for col in ("pair", "km", "runs", "share last 30 d", "wear", "status"):
         table.add_column(col, justify="left" if col in ("pair", "status") else "right")

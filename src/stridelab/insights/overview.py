@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -33,6 +34,7 @@ from stridelab.analysis import (
 )
 from stridelab.errors import InputError
 from stridelab.store import Database, ensure_athlete, list_activities, list_shoes, load_records
+from stridelab.store.models import ActivityRow
 from stridelab.watch.model import RUNNING_SPORTS, Records
 
 __all__ = [
@@ -245,10 +247,10 @@ def shoe_overview(
 def _shoes(
     db: Database,
     athlete: str,
-    rows: list,
+    rows: Sequence[ActivityRow],
     *,
     today: date,
-    tz: timezone,  # type: ignore[type-arg]
+    tz: timezone,
 ) -> tuple[list[ShoeUsage], RotationSummary | None]:
     shoes = list_shoes(db, athlete=athlete)
     if not shoes:
@@ -275,7 +277,7 @@ def _shoes(
     return usages, rotation
 
 
-def _athlete_timezone(rows: list) -> timezone:  # type: ignore[type-arg]
+def _athlete_timezone(rows: Sequence[ActivityRow]) -> timezone:
     """The most recent stated UTC offset of the athlete's runs (UTC if none)."""
     for r in reversed(rows):
         if r.timezone_offset_min is not None:

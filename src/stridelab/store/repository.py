@@ -97,7 +97,7 @@ def update_athlete(db: Database, name: str, **fields: float | int | str | None) 
         if value is None or key == "sex":
             continue
         lo, hi = _ATHLETE_LIMITS[key]
-        if not lo <= float(value) <= hi:  # type: ignore[arg-type]
+        if not lo <= float(value) <= hi:
             raise InputError(f"{key}={value} is outside the plausible range {lo}–{hi}")
     if fields.get("sex") not in (None, "female", "male", "other"):
         raise InputError("sex must be one of: female, male, other")

@@ -9,7 +9,7 @@ cadence in steps per minute.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -161,16 +161,16 @@ def activities_from_fit(content: FitContent, /) -> list[Activity]:
         )
         pauses = _pauses(events, lo, hi)
         jumps = tuple(j for j in _time_jumps(records.timestamp_s) if not _overlaps_any(j, pauses))
-        start = _num(session.get("start_time"))
-        if start is None or not np.isfinite(start):
-            start = float(records.timestamp_s[0]) if len(records) else 0.0
+        session_start = _num(session.get("start_time"))
+        if session_start is None:
+            session_start = float(records.timestamp_s[0]) if len(records) else 0.0
         activities.append(
             Activity(
                 source_format="fit",
                 session_index=i,
                 sport=sport,
                 sub_sport=sub_sport,
-                start_utc=utc_from_timestamp(start),
+                start_utc=utc_from_timestamp(session_start),
                 records=records,
                 timezone_offset_min=offset_min,
                 laps=laps,
@@ -363,7 +363,7 @@ def _totals(s: Mapping[str, Any], sport: str | None) -> DeviceTotals:
     )
 
 
-def _pauses(events: list[Mapping[str, Any]], lo: float, hi: float) -> tuple[Pause, ...]:
+def _pauses(events: Sequence[Mapping[str, Any]], lo: float, hi: float) -> tuple[Pause, ...]:
     """Timer stop → start pairs whose stop falls in [lo, hi)."""
     pauses = []
     stopped_at: float | None = None
