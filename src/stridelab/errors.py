@@ -11,10 +11,12 @@ __all__ = [
     "CorruptFileError",
     "EmptyActivityError",
     "InputError",
+    "NoPersonError",
     "NotFoundError",
     "StoreError",
     "StridelabError",
     "UnsupportedFormatError",
+    "VideoError",
 ]
 
 
@@ -44,3 +46,11 @@ class StoreError(StridelabError):
 
 class NotFoundError(StridelabError):
     """A requested athlete, activity or shoe does not exist."""
+
+
+class VideoError(InputError):
+    """The video cannot be decoded or analysed (not a video, truncated, too short)."""
+
+
+class NoPersonError(VideoError):
+    """No person (or not the chosen person) is visible well enough to analyse."""
