@@ -17,6 +17,7 @@ from stridelab import __version__
 from stridelab.cli import activity as activity_cmd
 from stridelab.cli import athlete as athlete_cmd
 from stridelab.cli import shoes as shoes_cmd
+from stridelab.cli import video as video_cmd
 from stridelab.cli.state import State, err_console, out_console
 from stridelab.errors import StridelabError
 
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.add_typer(activity_cmd.app, name="activity")
 app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(athlete_cmd.app, name="athlete")
+app.add_typer(video_cmd.app, name="video")
 
 
 def _version(value: bool) -> None:

@@ -158,9 +158,7 @@ class GaitAnalysis:
 
     @property
     def summary(self) -> dict[str, float | str | None]:
-        return {
-            k: (m.value if m.quality != "withheld" else None) for k, m in self.metrics.items()
-        }
+        return {k: (m.value if m.quality != "withheld" else None) for k, m in self.metrics.items()}
 
     @property
     def used_steps(self) -> tuple[Step, ...]:

@@ -33,6 +33,7 @@ __all__ = [
     "RecordBlobRow",
     "ShoeRow",
     "SourceFileRow",
+    "VideoAnalysisRow",
 ]
 
 
@@ -181,3 +182,20 @@ class LapRow(Base):
     avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
     energy_kcal: Mapped[float | None] = mapped_column(Float)
     trigger: Mapped[str | None] = mapped_column(String(32))
+
+
+class VideoAnalysisRow(Base):
+    """One video gait analysis (the JSON result), once per athlete and video file."""
+
+    __tablename__ = "video_analyses"
+    __table_args__ = (UniqueConstraint("athlete_id", "sha256", name="uq_video_athlete_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(500))
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    view: Mapped[str] = mapped_column(String(16))
+    n_steps_used: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)

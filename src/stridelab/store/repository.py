@@ -342,3 +342,51 @@ def assign_shoe(
             act.shoe_id = shoe.id
             n += 1
         return n
+
+
+def save_video_analysis(
+    db: Database,
+    result: dict[str, Any],
+    /,
+    *,
+    sha256: str,
+    file_name: str,
+    athlete: str = DEFAULT_ATHLETE,
+) -> tuple[int, bool]:
+    """Store a video analysis (``GaitAnalysis.to_dict()``); the same file analysed again
+    for the same athlete replaces the earlier result. Returns (id, replaced)."""
+    from stridelab.store.models import VideoAnalysisRow
+
+    with db.session() as s:
+        ath = _athlete(s, athlete, create=True)
+        row = s.scalar(
+            select(VideoAnalysisRow).where(
+                VideoAnalysisRow.athlete_id == ath.id, VideoAnalysisRow.sha256 == sha256
+            )
+        )
+        replaced = row is not None
+        if row is None:
+            row = VideoAnalysisRow(athlete_id=ath.id, sha256=sha256)
+            s.add(row)
+        row.file_name = file_name[-500:]
+        row.view = str(result.get("setup", {}).get("view", "side"))
+        row.n_steps_used = int(result.get("quality", {}).get("n_steps_used", 0))
+        row.summary = dict(result.get("summary", {}))
+        row.result = result
+        row.analysed_at = datetime.now(tz=UTC)
+        s.flush()
+        return int(row.id), replaced
+
+
+def list_video_analyses(db: Database, /, *, athlete: str = DEFAULT_ATHLETE) -> list[Any]:
+    """The athlete's video analyses, newest first (rows detached from the session)."""
+    from stridelab.store.models import VideoAnalysisRow
+
+    with db.session() as s:
+        ath = _athlete(s, athlete, create=True)
+        rows = s.scalars(
+            select(VideoAnalysisRow)
+            .where(VideoAnalysisRow.athlete_id == ath.id)
+            .order_by(VideoAnalysisRow.analysed_at.desc())
+        ).all()
+        return list(rows)
