@@ -200,11 +200,34 @@ def _edge_time(
     if (rising and a <= 0) or (not rising and a >= 0):
         return None
     t_level = (level - b) / a
-    # never further than one frame beyond the edge frame on the swing side,
-    # nor inside the contact by more than one frame
+    # bounds: not further out than one frame beyond the edge on the swing side, and not
+    # later (IC) / earlier (TO) than the frame where the point has settled on its level
     dt = float(np.median(np.diff(t))) if n > 1 else 0.0
-    lo, hi = (t[edge] - dt, t[edge] + dt)
+    settle = edge
+    k = edge
+    while 0 <= k < n and np.isfinite(h[k]) and (k - edge) * -step < 64:
+        if h[k] - level < 0.2 * thr:
+            settle = k
+            break
+        k -= step
+    if rising:
+        lo, hi = t[settle] - dt, t[edge] + dt
+    else:
+        lo, hi = t[edge] - dt, t[settle] + dt
     t_level = float(np.clip(t_level, lo, hi))
+    # Where the point crosses just above its level (a quarter threshold) between two
+    # frames, that sub-frame crossing is the event: the approach curve flattens before
+    # contact, so a straight line through the approach would come too early.
+    eps = level + (0.6 if rising else 0.25) * thr  # the toe tip rises a little as the foot pivots
+    if rising:  # TO: scan back from just after the edge to the settled frame
+        pairs = [(k, k + 1) for k in range(min(edge, n - 2), max(settle, 0) - 1, -1)]
+    else:  # IC: scan forward from just before the edge to the settled frame
+        pairs = [(k, k + 1) for k in range(max(edge - 1, 0), min(settle, n - 1))]
+    for i0, i1 in pairs:
+        h0, h1 = h[i0], h[i1]
+        if np.isfinite(h0) and np.isfinite(h1) and h0 != h1 and (h0 - eps) * (h1 - eps) <= 0:
+            t_level = float(t[i0] + (eps - h0) / (h1 - h0) * (t[i1] - t[i0]))
+            break
     pred = a * tt + b
     fit = 1.0 - min(1.0, float(np.sqrt(np.mean((pred - hh) ** 2))) / max(thr, 1e-9))
     return t_level, fit
@@ -226,7 +249,7 @@ class ContactDetector:
     def __init__(
         self,
         *,
-        threshold_leg_fraction: float = 0.035,
+        threshold_leg_fraction: float = 0.02,
         stance_percentile: float = 8.0,
         min_contact_s: float = 0.08,
         min_swing_s: float = 0.12,
@@ -245,8 +268,13 @@ class ContactDetector:
         quality: NDArray[np.float64],
         *,
         leg_px: float,
+        fore_aft: bool = True,
     ) -> ContactDetector:
-        """Find contacts; results in ``contacts_`` (sorted by IC) and ``heights_``."""
+        """Find contacts; results in ``contacts_`` (sorted by IC) and ``heights_``.
+
+        ``fore_aft=False`` (rear/front views, where the image shows no fore–aft motion)
+        uses the foot heights alone.
+        """
         thr = self.threshold_leg_fraction * leg_px
         contacts: list[Contact] = []
         heights: dict[str, NDArray[np.float64]] = {}
@@ -268,7 +296,16 @@ class ContactDetector:
                 with np.errstate(invalid="ignore"):
                     low |= (h - level) < thr
             fq = quality[:, [_IDX[f"{foot}_{p}"] for p in ("heel", "toe", "ankle")]]
-            for a, b in self._stance_windows(uv, time_s, foot, low, leg_px):
+            windows = (
+                self._stance_windows(uv, time_s, foot, low, leg_px)
+                if fore_aft
+                else [
+                    (a, b)
+                    for a, b in self._merge(_runs(low), time_s)
+                    if a > 0 and b < time_s.shape[0]
+                ]
+            )
+            for a, b in windows:
                 if time_s[b - 1] - time_s[a] < self.min_contact_s:
                     continue
                 ic = self._edge(time_s, hs, a, thr, rising=False)

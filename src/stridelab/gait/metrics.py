@@ -271,6 +271,11 @@ def summarise_steps(
         timing_fair = (
             f"at {sampling_rate_hz:.0f} fps one frame is {frame_ms:.0f} ms; film at 60–240 fps"
         )
+    if view != "side":
+        timing_withheld = (
+            "contact and flight times need the side view: from behind, the foot's height "
+            "in the image mixes with its distance from the camera"
+        )
     quant = frame_ms / math.sqrt(6)
     st = [(s.foot, s.step_time_ms) for s in used]
     add("step_time_ms", "ms", "Step time", st, method_unc=quant)

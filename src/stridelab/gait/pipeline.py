@@ -123,12 +123,12 @@ def analyze_track(
         raise NoPersonError("the legs are not visible: film the whole body, head to shoes")
     sep = _hip_separation(ct, leg_px)
     if opts.view == "auto":
-        view = "side" if not np.isfinite(sep) or sep < 0.3 else "rear"
+        view = "side" if not np.isfinite(sep) or sep < 0.1 else "rear"
         view_note = f"view taken as {view} (hip separation {sep:.2f} leg lengths)"
     else:
         view = opts.view
         view_note = f"view {view} (given)"
-    oblique = view == "side" and np.isfinite(sep) and sep > 0.2
+    oblique = view == "side" and np.isfinite(sep) and sep > 0.07
     if oblique:
         warnings.append(
             "the camera looks oblique to the running direction (hips apart in the image): "
@@ -156,7 +156,9 @@ def analyze_track(
     if surface == "auto":
         surface = "overground" if travel > 1.0 else "treadmill"
     fs = ct.sampling_rate_hz
-    detector = ContactDetector().detect(uv, ct.time_s, clean.quality, leg_px=leg_px)
+    detector = ContactDetector().detect(
+        uv, ct.time_s, clean.quality, leg_px=leg_px, fore_aft=view == "side"
+    )
     contacts = detector.contacts_
     conf_raw = track.confidence
     vis = {}

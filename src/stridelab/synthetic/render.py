@@ -38,6 +38,7 @@ from stridelab.synthetic.runner import (
     RunnerSpec,
     RunnerTruth,
     body_pose,
+    camera_centre_m,
     project_points,
     runner_body,
     runner_truth,
@@ -57,7 +58,7 @@ _SHORTS: Color = (34, 36, 48)
 _SOCK: Color = (238, 238, 238)
 _SHOE: Color = (236, 92, 36)
 _MIDSOLE: Color = (246, 246, 246)
-_SHOE_DARK: Color = (28, 28, 34)
+_SHOE_ACCENT: Color = (255, 214, 40)
 _FAR_SHADE = 0.72  # colour factor of far-side limbs in a side view
 _TREADMILL_DECK_M = (-0.85, 0.95, 0.28)  # belt x from, x to, half width (m)
 _TREADMILL_HEIGHT_M = 0.18
@@ -232,7 +233,9 @@ def _lighter(color: Color, amount: float) -> Color:
     )
 
 
-def _capsule(img: Image, p0: FloatArray, p1: FloatArray, r0: float, r1: float, color: Color) -> None:
+def _capsule(
+    img: Image, p0: FloatArray, p1: FloatArray, r0: float, r1: float, color: Color
+) -> None:
     """A tapered two-tone capsule: base colour and a lighter core toward the light."""
     _poly(img, _capsule_pts(p0, p1, r0, r1), _shade(color, 0.82))
     d = p1 - p0
@@ -252,9 +255,19 @@ def _draw_ground(img: Image, scene: _Scene, t: float, pose: BodyPose) -> None:
     if spec.surface == "treadmill" and cam.treadmill_visible:
         x0, x1, half = _TREADMILL_DECK_M
         y0 = scene.floor_y_m
-        _box(img, scene, t, (x0 - 0.08, x1 + 0.35), (y0, -0.004), (-half - 0.1, half + 0.1), (92, 94, 100))
+        _box(
+            img,
+            scene,
+            t,
+            (x0 - 0.08, x1 + 0.35),
+            (y0, -0.004),
+            (-half - 0.1, half + 0.1),
+            (92, 94, 100),
+        )
         _box(img, scene, t, (x0, x1), (-0.004, 0.0), (-half, half), (44, 44, 48))
-        _box(img, scene, t, (x1, x1 + 0.35), (-0.004, 0.06), (-half - 0.1, half + 0.1), (70, 72, 78))
+        _box(
+            img, scene, t, (x1, x1 + 0.35), (-0.004, 0.06), (-half - 0.1, half + 0.1), (70, 72, 78)
+        )
         for zs in (-half - 0.1, half):
             _box(img, scene, t, (x0 - 0.08, x1), (-0.004, 0.012), (zs, zs + 0.1), (170, 172, 178))
         spacing = 0.3
@@ -262,7 +275,7 @@ def _draw_ground(img: Image, scene: _Scene, t: float, pose: BodyPose) -> None:
         for x in np.arange(first, x1 - 0.02, spacing):
             _quad_on_ground(img, scene, t, (x, x + 0.02), (-half, half), 0.0, (64, 64, 70))
     else:
-        base = math.floor((float(pose.points_m["pelvis"][0, 0]) - 8.0))
+        base = math.floor(float(pose.points_m["pelvis"][0, 0]) - 8.0)
         for x in range(base, base + 17):
             _quad_on_ground(img, scene, t, (x - 0.01, x + 0.01), (-3.0, 3.0), 0.0, (112, 102, 90))
     # Soft contact shadow under the pelvis.
@@ -326,10 +339,7 @@ def _box(
     color: Color,
 ) -> None:
     """An axis-aligned box, visible faces only, shaded by orientation."""
-    centre_cam, _ = _project(scene, t, np.zeros((1, 3)))  # noqa: F841 (kept for symmetry)
-    from stridelab.synthetic.runner import _camera_axes
-
-    cpos = _camera_axes(scene.spec, scene.camera, np.array([t]))[0][0]
+    cpos = camera_centre_m(scene.spec, scene.camera, np.array([t]))[0]
     mid = np.array([sum(xs) / 2, sum(ys) / 2, sum(zs) / 2])
     faces: list[tuple[FloatArray, float]] = []
     for axis, (lo, hi) in enumerate((xs, ys, zs)):
@@ -349,3 +359,239 @@ def _box(
             faces.append((quad, shade))
     for quad, shade in faces:
         _clipped_poly(img, scene, t, quad, _shade(color, shade))
+
+
+class _Figure:
+    """Paints one pose: limbs, torso, neck and head, far to near."""
+
+    def __init__(self, img: Image, scene: _Scene, pose: BodyPose, t: float) -> None:
+        self.img, self.scene, self.pose, self.t = img, scene, pose, t
+        names = list(pose.points_m)
+        xy, depth = _project(scene, t, np.stack([pose.points_m[k][0] for k in names]))
+        self.xy = dict(zip(names, xy, strict=True))
+        self.depth = dict(zip(names, depth, strict=True))
+        self.h = scene.body.height_m
+        self.side_view = scene.camera.view == "side"
+
+    def px(self, radius_m: float, name: str) -> float:
+        """A length (m) at the depth of point ``name`` in pixels."""
+        return radius_m * self.scene.camera.focal_px / max(float(self.depth[name]), 1e-3)
+
+    def p3(self, name: str) -> FloatArray:
+        return self.pose.points_m[name][0]
+
+    def paint(self) -> None:
+        parts: list[tuple[float, int, Callable[[], None]]] = []
+        for side in SIDES:
+            leg = np.mean([self.depth[f"{side}_{j}"] for j in ("hip", "knee", "ankle")])
+            arm = np.mean([self.depth[f"{side}_{j}"] for j in ("shoulder", "elbow", "wrist")])
+            parts.append((float(leg), 0, lambda s=side: self.leg(s)))  # type: ignore[misc]
+            parts.append((float(arm), 0, lambda s=side: self.arm(s)))  # type: ignore[misc]
+        parts.append((float(self.depth["pelvis"]), 1, self.torso))
+        parts.append((float(self.depth["neck"]), 2, self.neck))
+        parts.append((float(self.depth["head"]), 3, self.head))
+        for _, _, draw in sorted(parts, key=lambda p: (-p[0], p[1])):
+            draw()
+
+    def tone(self, color: Color, name: str) -> Color:
+        far = self.side_view and self.depth[name] > self.depth["pelvis"] + 0.03
+        return _shade(color, _FAR_SHADE) if far else color
+
+    def leg(self, side: str) -> None:
+        h, xy, img = self.h, self.xy, self.img
+        hip, knee, ankle = xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"]
+        tag = f"{side}_knee"
+        skin, shorts = self.tone(_SKIN, tag), self.tone(_SHORTS, tag)
+        _capsule(img, hip, knee, self.px(0.05 * h, f"{side}_hip"), self.px(0.031 * h, tag), skin)
+        top = hip + 0.42 * (knee - hip)
+        _capsule(img, hip, top, self.px(0.056 * h, f"{side}_hip"), self.px(0.049 * h, tag), shorts)
+        _capsule(img, knee, ankle, self.px(0.031 * h, tag), self.px(0.02 * h, tag), skin)
+        sock = ankle + 0.2 * (knee - ankle)
+        _capsule(
+            img,
+            ankle,
+            sock,
+            self.px(0.022 * h, tag),
+            self.px(0.022 * h, tag),
+            self.tone(_SOCK, tag),
+        )
+        self.shoe(side)
+
+    def shoe(self, side: str) -> None:
+        b = self.scene.body
+        hb, tf = b.heel_back_m, b.toe_front_m
+        outline = [
+            (-hb, 0.0), (-hb - 0.004, 0.025), (-hb, 0.055), (-hb + 0.012, 0.082),
+            (-hb + 0.035, 0.092), (0.005, 0.088), (0.05, 0.09), (0.45 * tf, 0.07),
+            (0.8 * tf, 0.05), (tf - 0.012, 0.034), (tf, 0.015), (tf - 0.004, 0.0),
+        ]  # fmt: skip
+        midsole = [(-hb, 0.0), (-hb - 0.004, 0.025), (-hb, 0.032), (tf - 0.01, 0.022),
+                   (tf, 0.012), (tf - 0.004, 0.0)]  # fmt: skip
+        heel = [(-hb - 0.003, 0.03), (-hb, 0.055), (-hb + 0.012, 0.082), (-hb + 0.035, 0.092),
+                (-hb + 0.06, 0.085), (-hb + 0.06, 0.03)]  # fmt: skip
+        toe = [(0.8 * tf, 0.05), (tf - 0.012, 0.035), (tf, 0.016), (tf - 0.002, 0.01),
+               (0.8 * tf, 0.018)]  # fmt: skip
+        tag = f"{side}_ankle"
+        for pts, color in (
+            (outline, _SHOE), (midsole, _MIDSOLE), (heel, _SHOE_ACCENT), (toe, _SHOE_ACCENT),
+        ):  # fmt: skip
+            _hull(self.img, self.foot_px(side, pts), self.tone(color, tag))
+
+    def foot_px(self, side: str, uv: list[tuple[float, float]]) -> FloatArray:
+        """Foot-frame (u forward of the ankle, v above the sole) points, both shoe edges."""
+        b = self.scene.body
+        phi = math.radians(float(self.pose.sole_angle_deg[side][0]))
+        ankle = self.p3(f"{side}_ankle")
+        arr = np.asarray(uv, dtype=np.float64)
+        u, v = arr[:, 0], arr[:, 1] - b.ankle_height_m
+        x = ankle[0] + u * math.cos(phi) - v * math.sin(phi)
+        y = ankle[1] + u * math.sin(phi) + v * math.cos(phi)
+        w = b.foot_half_width_m * (0.75 + 0.25 * np.clip((u + 0.03) / 0.1, 0.0, 1.0))
+        pts = np.concatenate([np.stack([x, y, ankle[2] + sgn * w], axis=1) for sgn in (-1.0, 1.0)])
+        xy, _ = _project(self.scene, self.t, pts)
+        return xy
+
+    def arm(self, side: str) -> None:
+        h, xy, img = self.h, self.xy, self.img
+        sh, el, wr = xy[f"{side}_shoulder"], xy[f"{side}_elbow"], xy[f"{side}_wrist"]
+        tag = f"{side}_elbow"
+        skin = self.tone(_SKIN, tag)
+        _capsule(img, sh, el, self.px(0.026 * h, tag), self.px(0.021 * h, tag), skin)
+        _capsule(img, el, wr, self.px(0.021 * h, tag), self.px(0.016 * h, tag), skin)
+        sleeve = sh + 0.4 * (el - sh)
+        shirt = self.tone(_SHIRT, tag)
+        _capsule(img, sh, sleeve, self.px(0.033 * h, tag), self.px(0.03 * h, tag), shirt)
+        hand = xy[f"{side}_hand"]
+        _capsule(img, wr, hand, self.px(0.018 * h, tag), self.px(0.024 * h, tag), skin)
+
+    def trunk_px(self, profile: list[tuple[float, float]]) -> FloatArray:
+        """Trunk-frame (across, along) points: across is forward (side) or right (rear)."""
+        pel, neck = self.p3("pelvis"), self.p3("neck")
+        axis = (neck - pel) / np.linalg.norm(neck - pel)
+        if self.side_view:
+            across = np.array([axis[1], -axis[0], 0.0])
+            tilt = 0.0
+        else:
+            across = np.array([0.0, 0.0, 1.0])
+            left, right = self.p3("left_hip"), self.p3("right_hip")
+            tilt = (right[1] - left[1]) / (right[2] - left[2])
+        arr = np.asarray(profile, dtype=np.float64) * (self.h / 1.75)
+        c, a = arr[:, :1], arr[:, 1:]
+        pts = pel + a * axis + c * across
+        low = np.clip((0.2 - a[:, 0]) / 0.2, 0.0, 1.0)
+        pts[:, 1] += tilt * c[:, 0] * low
+        xy, _ = _project(self.scene, self.t, pts)
+        return xy
+
+    def torso(self) -> None:
+        if self.side_view:
+            sgn = 1.0
+            shirt = [(-0.095, -0.02), (-0.105, 0.06), (-0.085, 0.16), (-0.09, 0.28),
+                     (-0.1, 0.38), (-0.085, 0.46), (-0.045, 0.515), (0.045, 0.515),
+                     (0.09, 0.46), (0.115, 0.38), (0.11, 0.28), (0.09, 0.16), (0.095, 0.06),
+                     (0.09, -0.02)]  # fmt: skip
+            shorts = [(-0.1, -0.1), (-0.115, -0.02), (-0.108, 0.05), (-0.1, 0.1), (0.095, 0.1),
+                      (0.095, 0.05), (0.09, -0.03), (0.06, -0.1)]  # fmt: skip
+        else:
+            sgn = -1.0
+            half = [(0.165, -0.02), (0.15, 0.12), (0.14, 0.2), (0.16, 0.32), (0.185, 0.42),
+                    (0.19, 0.47), (0.07, 0.525)]  # fmt: skip
+            shirt = half + [(-c, a) for c, a in reversed(half)]
+            shorts_half = [(0.0, -0.06), (0.05, -0.12), (0.17, -0.1), (0.172, 0.0), (0.155, 0.1)]
+            shorts = shorts_half + [(-c, a) for c, a in reversed(shorts_half)]
+        del sgn
+        _poly(self.img, self.trunk_px(shirt), _SHIRT)
+        _poly(self.img, self.trunk_px(shorts), _SHORTS)
+
+    def neck(self) -> None:
+        h = self.h
+        neck, head = self.p3("neck"), self.p3("head")
+        base = neck + (head - neck) * 0.05
+        top = neck + (head - neck) * 0.75
+        xy, _ = _project(self.scene, self.t, np.stack([base, top]))
+        r = self.px(0.032 * h, "neck")
+        _capsule(self.img, xy[0], xy[1], r, r, _SKIN)
+
+    def head(self) -> None:
+        h = self.h
+        head, neck = self.p3("head"), self.p3("neck")
+        up = (head - neck) / np.linalg.norm(head - neck)
+        if self.side_view:
+            across = np.array([up[1], -up[0], 0.0])  # forward
+            r_across = 0.058 * h
+        else:
+            across = np.array([0.0, 0.0, 1.0])
+            r_across = 0.046 * h
+        r_up = 0.066 * h
+        ang = np.linspace(0.0, 2.0 * np.pi, 40, endpoint=False)
+        ring = head + np.outer(np.cos(ang) * r_across, across) + np.outer(np.sin(ang) * r_up, up)
+        face, _ = _project(self.scene, self.t, ring)
+        _poly(self.img, face, _SKIN)
+        if self.side_view:
+            hair_ang = np.linspace(math.radians(70), math.radians(235), 24)
+            scale = 1.05
+        else:
+            hair_ang = np.linspace(math.radians(-25), math.radians(205), 30)
+            scale = 1.04
+        hair = head + np.outer(np.cos(hair_ang) * r_across * scale, across)
+        hair = hair + np.outer(np.sin(hair_ang) * r_up * scale, up)
+        inner = head + (0.25 * r_up) * up - (0.25 * r_across if self.side_view else 0.0) * across
+        pts, _ = _project(self.scene, self.t, np.vstack([hair, inner[None]]))
+        _poly(self.img, pts, _HAIR)
+        if not self.side_view:
+            for side in SIDES:
+                ear = self.xy[f"{side}_ear"]
+                _ellipse(
+                    self.img,
+                    ear,
+                    self.px(0.012 * h, "head"),
+                    self.px(0.022 * h, "head"),
+                    _shade(_SKIN, 0.85),
+                )
+            return
+        near = "right" if self.scene.camera.facing == "right" else "left"
+        ear = self.xy[f"{near}_ear"]
+        _ellipse(
+            self.img,
+            ear,
+            self.px(0.013 * h, "head"),
+            self.px(0.022 * h, "head"),
+            _shade(_SKIN, 0.82),
+        )
+        eye = self.xy[f"{near}_eye"]
+        _ellipse(
+            self.img, eye, self.px(0.007 * h, "head"), self.px(0.006 * h, "head"), (245, 245, 245)
+        )
+        _ellipse(self.img, eye + (self.xy["nose"] - self.xy["head"]) * 0.04, self.px(0.004 * h, "head"),
+                 self.px(0.0045 * h, "head"), (30, 24, 20))  # fmt: skip
+        brow = [
+            head + across * 0.05 * h + up * 0.022 * h,
+            head + across * 0.03 * h + up * 0.024 * h,
+        ]
+        bxy, _ = _project(self.scene, self.t, np.stack(brow))
+        _capsule(
+            self.img, bxy[0], bxy[1], self.px(0.003 * h, "head"), self.px(0.003 * h, "head"), _HAIR
+        )
+        bridge = head + across * 0.055 * h + up * 0.006 * h
+        base = head + across * 0.056 * h - up * 0.018 * h
+        nose3 = self.p3("nose")
+        nxy, _ = _project(self.scene, self.t, np.stack([bridge, nose3, base]))
+        _poly(self.img, nxy, _shade(_SKIN, 0.93))
+        mouth = [
+            head + across * 0.05 * h - up * 0.034 * h,
+            head + across * 0.036 * h - up * 0.034 * h,
+        ]
+        mxy, _ = _project(self.scene, self.t, np.stack(mouth))
+        _capsule(
+            self.img,
+            mxy[0],
+            mxy[1],
+            self.px(0.0025 * h, "head"),
+            self.px(0.0025 * h, "head"),
+            (150, 80, 70),
+        )
+
+
+def _ellipse(img: Image, centre: FloatArray, rx: float, ry: float, color: Color) -> None:
+    ang = np.linspace(0.0, 2.0 * np.pi, 20, endpoint=False)
+    _poly(img, centre + np.stack([rx * np.cos(ang), ry * np.sin(ang)], axis=1), color)

@@ -62,7 +62,9 @@ from stridelab.video.keypoints import KEYPOINTS, PoseTrack, make_pose_track
 
 __all__ = [
     "HEEL_HEIGHT_M",
+    "HEEL_INSET_M",
     "MIN_KNEE_FLEXION_DEG",
+    "SIDES",
     "TOE_HEIGHT_M",
     "BodyPose",
     "CameraSpec",
@@ -71,6 +73,7 @@ __all__ = [
     "RunnerTruth",
     "StepTruth",
     "body_pose",
+    "camera_centre_m",
     "project_points",
     "runner_body",
     "runner_truth",
@@ -79,10 +82,13 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 Side = Literal["left", "right"]
+#: The two sides, in the order the feet alternate.
 SIDES: tuple[Side, Side] = ("left", "right")
 
 #: Posterior-heel keypoint height above the sole bottom (m).
 HEEL_HEIGHT_M = 0.045
+#: The posterior calcaneus lies this far in front of the back of the shoe (m).
+HEEL_INSET_M = 0.008
 #: Toe-tip (``foot_index``) keypoint height above the sole bottom (m).
 TOE_HEIGHT_M = 0.015
 #: The knee is never straighter than this (sets the mean pelvis height), degrees.
@@ -337,8 +343,8 @@ def runner_body(spec: RunnerSpec) -> RunnerBody:
     """Segment lengths (Winter 2009 fractions of height) and the shoe of ``spec``."""
     h = spec.height_cm / 100.0
     foot = 0.152 * h
-    heel_back = 0.25 * foot + 0.012  # shoe extends 1.2 cm behind the heel
-    shoe = foot + 0.03
+    heel_back = 0.25 * foot + 0.008  # shoe extends 0.8 cm behind the heel
+    shoe = foot + 0.016
     return RunnerBody(
         height_m=h,
         thigh_m=0.245 * h,
@@ -425,11 +431,16 @@ def _model(spec: RunnerSpec) -> _Model:
     sole = body.heel_back_m + body.toe_front_m
     # Heel keypoint x at IC = overstride, with the landing corner at the ground.
     if phi0 >= 0.0:
-        heel_x = spec.overstride_cm / 100.0 + HEEL_HEIGHT_M * math.sin(phi0)
+        heel_x = (
+            spec.overstride_cm / 100.0
+            - HEEL_INSET_M * math.cos(phi0)
+            + HEEL_HEIGHT_M * math.sin(phi0)
+        )
     else:
         heel_x = (
             spec.overstride_cm / 100.0
             - sole * (1.0 - math.cos(phi0))
+            - HEEL_INSET_M * math.cos(phi0)
             + HEEL_HEIGHT_M * math.sin(phi0)
         )
     model = _Model(
@@ -598,7 +609,7 @@ def _body_pose(m: _Model, t: FloatArray) -> BodyPose:
         put(f"{side}_knee", kx, ky, kz)
         put(f"{side}_ankle", ax, ay, fz)
         for name, (u, v) in {
-            "heel": (-b.heel_back_m, HEEL_HEIGHT_M),
+            "heel": (-b.heel_back_m + HEEL_INSET_M, HEEL_HEIGHT_M),
             "toe": (b.toe_front_m, TOE_HEIGHT_M),
             "heel_sole": (-b.heel_back_m, 0.0),
             "toe_sole": (b.toe_front_m, 0.0),
@@ -675,6 +686,12 @@ def _camera_axes(
     sgn = 1.0 if camera.facing == "right" else -1.0
     centre[:, 2] = sgn * camera.distance_m
     return centre, np.array([sgn, 0.0, 0.0]), up, np.array([0.0, 0.0, -sgn])
+
+
+def camera_centre_m(spec: RunnerSpec, camera: CameraSpec, time_s: FloatArray) -> FloatArray:
+    """(n, 3) optical centre of the camera at real times ``time_s`` (model metres)."""
+    t = np.atleast_1d(np.asarray(time_s, dtype=np.float64))
+    return _camera_axes(spec, camera, t)[0]
 
 
 def project_points(

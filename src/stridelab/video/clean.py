@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 _IDX = {k: i for i, k in enumerate(KEYPOINTS)}
+_FEET = frozenset(
+    KEYPOINTS.index(f"{s}_{p}") for s in ("left", "right") for p in ("heel", "toe")
+)
 LEG_GROUP = ("knee", "ankle", "heel", "toe")
 ARM_GROUP = ("elbow", "wrist")
 
@@ -215,6 +218,9 @@ class TrackCleaner:
     max_gap_s : longest gap interpolated.
     min_confidence : points below this model confidence are treated as missing.
     fix_swaps : run the left/right swap correction.
+    foot_cutoff_factor : heel and toe are filtered at this multiple of the cutoff (21 Hz
+        by default): the foot stops abruptly at contact, and a lower cutoff rounds that
+        corner and moves the detected contact earlier.
     """
 
     def __init__(
@@ -224,7 +230,9 @@ class TrackCleaner:
         max_gap_s: float = 0.1,
         min_confidence: float = 0.05,
         fix_swaps: bool = False,
+        foot_cutoff_factor: float = 1.75,
     ) -> None:
+        self.foot_cutoff_factor = foot_cutoff_factor
         self.cutoff_hz = cutoff_hz
         self.max_gap_s = max_gap_s
         self.min_confidence = min_confidence
@@ -266,8 +274,9 @@ class TrackCleaner:
         if n > 12 and np.isfinite(fs):
             for j in range(k):
                 for c in range(2):
+                    fc = cutoff * self.foot_cutoff_factor if j in _FEET else cutoff
                     xy[:, j, c] = butterworth_lowpass(
-                        xy[:, j, c], sampling_rate_hz=fs, cutoff_hz=cutoff
+                        xy[:, j, c], sampling_rate_hz=fs, cutoff_hz=min(fc, 0.45 * fs)
                     )
             applied = cutoff if cutoff < 0.5 * fs else None
         quality = np.where(np.isfinite(xy).all(axis=2), conf, 0.0)
