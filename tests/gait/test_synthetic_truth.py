@@ -115,7 +115,14 @@ def test_json_result_has_the_documented_keys() -> None:
     track, _ = synthetic_keypoints(RunnerSpec(duration_s=4.0), CameraSpec(fps=60))
     d = analyze_track(track).analysis.to_dict()
     assert d["schema"] == "stridelab.gait/1"
-    for key in ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor", "foot_strike", "overstride_cm"):
+    for key in (
+        "cadence_spm",
+        "contact_time_ms",
+        "flight_time_ms",
+        "duty_factor",
+        "foot_strike",
+        "overstride_cm",
+    ):
         assert key in d["summary"]
     step = d["steps"][0]
     for key in ("foot", "ic_time_s", "to_time_s", "contact_time_ms"):

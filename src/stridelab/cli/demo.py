@@ -62,7 +62,41 @@ def run_demo(state: State, workdir: Path) -> None:
     show_summaries(state, str(paths[-1]), json_out=False)
     console.rule("[bold]analysis")
     print_overview(build_overview(db, athlete=state.athlete))
+    console.rule("[bold]see the stride: a synthetic runner filmed from the side")
+    _video_demo(state, workdir)
     console.print(
         "\nNext: [bold]stridelab import PATH[/] your own FIT/TCX/GPX files or a Garmin/Strava "
-        "export zip, then [bold]stridelab analyze[/]."
+        "export zip, then [bold]stridelab analyze[/]; film yourself from the side and run "
+        "[bold]stridelab video analyze CLIP --height-cm N[/]."
+    )
+
+
+def _video_demo(state: State, workdir: Path) -> None:
+    """Render the built-in clip (exact truth) and analyse it like a user's video."""
+    from stridelab.cli.video import run_video_analyze
+    from stridelab.synthetic.render import write_runner_video
+    from stridelab.synthetic.runner import CameraSpec, RunnerSpec
+
+    clip = workdir / "synthetic-runner-60fps.mp4"
+    spec = RunnerSpec(duration_s=4.0)
+    camera = CameraSpec(fps=60, width_px=960, height_px=540)
+    if not clip.exists():
+        write_runner_video(spec, camera, clip)
+    out_console().print(
+        f"{clip}: cadence {spec.cadence_spm:g} steps/min, contact {spec.contact_time_ms:g} ms, "
+        f"foot strike {spec.foot_strike_angle_deg:g}°, overstride {spec.overstride_cm:g} cm "
+        "(the truth the analysis below should find)"
+    )
+    run_video_analyze(
+        state,
+        clip,
+        view="auto",
+        height_cm=spec.height_cm,
+        capture_fps=None,
+        surface="auto",
+        person="auto",
+        out=workdir / "synthetic-runner-analysis",
+        json_file=None,
+        annotate=True,
+        fps=None,
     )

@@ -148,15 +148,17 @@ def run_video_analyze(
     for col in ("metric", "value", "L", "R", "quality"):
         table.add_column(col)
     for m in analysis.metrics.values():
-        q = {"good": "[green]good[/]", "fair": "[yellow]fair[/]", "withheld": "[red]withheld[/]"}[
-            m.quality
-        ]
+        badge = {
+            "good": "[green]good[/]",
+            "fair": "[yellow]fair[/]",
+            "withheld": "[red]withheld[/]",
+        }[m.quality]
         table.add_row(
             m.label or m.key,
             _fmt(m.value, m.unit),
             _fmt(m.left, m.unit),
             _fmt(m.right, m.unit),
-            q + (f" – {m.reason}" if m.reason else ""),
+            badge + (f" – {m.reason}" if m.reason else ""),
         )
     con.print(table)
     q = analysis.quality

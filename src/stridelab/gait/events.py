@@ -328,7 +328,7 @@ class ContactDetector:
                 conf = float(np.clip(q * (0.5 + 0.25 * (fit_ic + fit_to)), 0.0, 1.0))
                 contacts.append(
                     Contact(
-                        foot=foot,  # type: ignore[arg-type]
+                        foot=foot,
                         ic_time_s=t_ic,
                         to_time_s=t_to,
                         ic_frame=int(np.searchsorted(time_s, t_ic - 1e-9)),

@@ -25,6 +25,7 @@ Definitions (side view, ground frame u forward / v up; see ``docs/video.md``):
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 from typing import Any
@@ -188,7 +189,7 @@ def _per_step(
     """Vertical oscillation and arm swing over each step window."""
     pelvis_v = (_p(uv, "left_hip")[:, 1] + _p(uv, "right_hip")[:, 1]) / 2
     out: dict[str, list[float]] = {"vo_px": [], "arm_deg": []}
-    for a, b in zip(steps[:-1], steps[1:], strict=True):
+    for a, b in itertools.pairwise(steps):
         i0 = int(np.searchsorted(time_s, a.ic_time_s))
         i1 = int(np.searchsorted(time_s, b.ic_time_s))
         seg = pelvis_v[i0 : i1 + 1]
@@ -277,7 +278,18 @@ def summarise_steps(
             "in the image mixes with its distance from the camera"
         )
     quant = frame_ms / math.sqrt(6)
-    st = [(s.foot, s.step_time_ms) for s in used]
+    # Step time as half of each same-foot stride: unbiased when the near and far foot's
+    # contacts are detected with different delays (alternate step times then differ),
+    # and robust to a missed contact. Falls back to the left–right step times.
+    halves: list[tuple[str, float | None]] = []
+    for s in used:
+        nxt = [o for o in used if o.foot == s.foot and o.ic_time_s > s.ic_time_s]
+        if nxt:
+            halves.append((s.foot, 500.0 * (nxt[0].ic_time_s - s.ic_time_s)))
+    st: list[tuple[str, float | None]] = [(s.foot, s.step_time_ms) for s in used]
+    if len(halves) >= 3:
+        med = float(np.median([v for _, v in halves if v is not None]))
+        st = [(f, v) for f, v in halves if v is not None and 0.75 * med <= v <= 1.25 * med]
     add("step_time_ms", "ms", "Step time", st, method_unc=quant)
     if "step_time_ms" in metrics and metrics["step_time_ms"].value is not None:
         m = metrics["step_time_ms"]
@@ -504,7 +516,7 @@ def _arm_swing(
     ang = segment_angle_from_vertical_deg(_p(uv, f"{side}_shoulder"), _p(uv, f"{side}_elbow"))
     same = [s for s in used if s.foot == side]
     out = []
-    for a, b in zip(same[:-1], same[1:], strict=True):
+    for a, b in itertools.pairwise(same):
         i0, i1 = (int(np.searchsorted(time_s, x)) for x in (a.ic_time_s, b.ic_time_s))
         seg = ang[i0 : i1 + 1]
         if seg.size >= 3 and np.isfinite(seg).all():
@@ -531,7 +543,7 @@ def cycle_curves(
         same = [s for s in steps if s.foot == foot and s.used]
         stacks: dict[str, list[NDArray[np.float64]]] = {k: [] for k in series}
         tos = []
-        for a, b in zip(same[:-1], same[1:], strict=True):
+        for a, b in itertools.pairwise(same):
             if b.ic_time_s - a.ic_time_s > 2.0:
                 continue
             tt = a.ic_time_s + pct / 100 * (b.ic_time_s - a.ic_time_s)

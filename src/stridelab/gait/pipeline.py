@@ -193,7 +193,7 @@ def analyze_track(
         oblique=bool(oblique),
     )
     ft = metrics.get("flight_time_ms")
-    if ft is not None and ft.value is not None and float(ft.value) < 0:  # type: ignore[arg-type]
+    if ft is not None and ft.value is not None and float(ft.value) < 0:
         warnings.append(
             "both feet are on the ground together (no flight phase): this looks like walking, "
             "not running; running metrics describe walking here"

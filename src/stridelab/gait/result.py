@@ -175,4 +175,4 @@ class GaitAnalysis:
             "steps": [asdict(s) for s in self.steps],
             "cycle": asdict(self.cycle) if self.cycle is not None else None,
         }
-        return _clean(out)  # type: ignore[no-any-return]
+        return _clean(out)

@@ -59,7 +59,8 @@ _SOCK: Color = (238, 238, 238)
 _SHOE: Color = (236, 92, 36)
 _MIDSOLE: Color = (246, 246, 246)
 _SHOE_ACCENT: Color = (255, 214, 40)
-_FAR_SHADE = 0.72  # colour factor of far-side limbs in a side view
+_OUTSOLE: Color = (70, 70, 78)
+_FAR_SHADE = 0.5  # colour factor of far-side limbs in a side view
 _TREADMILL_DECK_M = (-0.85, 0.95, 0.28)  # belt x from, x to, half width (m)
 _TREADMILL_HEIGHT_M = 0.18
 
@@ -403,8 +404,11 @@ class _Figure:
         tag = f"{side}_knee"
         skin, shorts = self.tone(_SKIN, tag), self.tone(_SHORTS, tag)
         _capsule(img, hip, knee, self.px(0.05 * h, f"{side}_hip"), self.px(0.031 * h, tag), skin)
-        top = hip + 0.42 * (knee - hip)
+        top = hip + 0.4 * (knee - hip)
         _capsule(img, hip, top, self.px(0.056 * h, f"{side}_hip"), self.px(0.049 * h, tag), shorts)
+        if self.depth[tag] < self.depth[f"{side}_hip"] - 0.05:  # knee toward the camera
+            mid = hip + 0.5 * (knee - hip)
+            _capsule(img, mid, knee, self.px(0.04 * h, tag), self.px(0.031 * h, tag), skin)
         _capsule(img, knee, ankle, self.px(0.031 * h, tag), self.px(0.02 * h, tag), skin)
         sock = ankle + 0.2 * (knee - ankle)
         _capsule(
@@ -436,8 +440,18 @@ class _Figure:
             (outline, _SHOE), (midsole, _MIDSOLE), (heel, _SHOE_ACCENT), (toe, _SHOE_ACCENT),
         ):  # fmt: skip
             _hull(self.img, self.foot_px(side, pts), self.tone(color, tag))
+        # The outsole, when the sole faces the camera (a kicked-up foot seen from behind).
+        phi = math.radians(float(self.pose.sole_angle_deg[side][0]))
+        down = np.array([math.sin(phi), -math.cos(phi), 0.0])
+        ankle = self.p3(f"{side}_ankle")
+        eye = camera_centre_m(self.scene.spec, self.scene.camera, np.array([self.t]))[0]
+        if float(np.dot(down, eye - ankle)) > 0.0:
+            outsole = [(-hb + 0.01, 0.0), (tf - 0.02, 0.0)]
+            _hull(self.img, self.foot_px(side, outsole, 0.85), self.tone(_OUTSOLE, tag))
+            heel_pad = [(-hb + 0.01, 0.0), (-hb + 0.07, 0.0)]
+            _hull(self.img, self.foot_px(side, heel_pad, 0.7), self.tone(_SHOE_ACCENT, tag))
 
-    def foot_px(self, side: str, uv: list[tuple[float, float]]) -> FloatArray:
+    def foot_px(self, side: str, uv: list[tuple[float, float]], width: float = 1.0) -> FloatArray:
         """Foot-frame (u forward of the ankle, v above the sole) points, both shoe edges."""
         b = self.scene.body
         phi = math.radians(float(self.pose.sole_angle_deg[side][0]))
@@ -446,7 +460,7 @@ class _Figure:
         u, v = arr[:, 0], arr[:, 1] - b.ankle_height_m
         x = ankle[0] + u * math.cos(phi) - v * math.sin(phi)
         y = ankle[1] + u * math.sin(phi) + v * math.cos(phi)
-        w = b.foot_half_width_m * (0.75 + 0.25 * np.clip((u + 0.03) / 0.1, 0.0, 1.0))
+        w = width * b.foot_half_width_m * (0.75 + 0.25 * np.clip((u + 0.03) / 0.1, 0.0, 1.0))
         pts = np.concatenate([np.stack([x, y, ankle[2] + sgn * w], axis=1) for sgn in (-1.0, 1.0)])
         xy, _ = _project(self.scene, self.t, pts)
         return xy
@@ -485,7 +499,6 @@ class _Figure:
 
     def torso(self) -> None:
         if self.side_view:
-            sgn = 1.0
             shirt = [(-0.095, -0.02), (-0.105, 0.06), (-0.085, 0.16), (-0.09, 0.28),
                      (-0.1, 0.38), (-0.085, 0.46), (-0.045, 0.515), (0.045, 0.515),
                      (0.09, 0.46), (0.115, 0.38), (0.11, 0.28), (0.09, 0.16), (0.095, 0.06),
@@ -493,13 +506,11 @@ class _Figure:
             shorts = [(-0.1, -0.1), (-0.115, -0.02), (-0.108, 0.05), (-0.1, 0.1), (0.095, 0.1),
                       (0.095, 0.05), (0.09, -0.03), (0.06, -0.1)]  # fmt: skip
         else:
-            sgn = -1.0
             half = [(0.165, -0.02), (0.15, 0.12), (0.14, 0.2), (0.16, 0.32), (0.185, 0.42),
                     (0.19, 0.47), (0.07, 0.525)]  # fmt: skip
             shirt = half + [(-c, a) for c, a in reversed(half)]
             shorts_half = [(0.0, -0.06), (0.05, -0.12), (0.17, -0.1), (0.172, 0.0), (0.155, 0.1)]
             shorts = shorts_half + [(-c, a) for c, a in reversed(shorts_half)]
-        del sgn
         _poly(self.img, self.trunk_px(shirt), _SHIRT)
         _poly(self.img, self.trunk_px(shorts), _SHORTS)
 
@@ -562,8 +573,8 @@ class _Figure:
         _ellipse(
             self.img, eye, self.px(0.007 * h, "head"), self.px(0.006 * h, "head"), (245, 245, 245)
         )
-        _ellipse(self.img, eye + (self.xy["nose"] - self.xy["head"]) * 0.04, self.px(0.004 * h, "head"),
-                 self.px(0.0045 * h, "head"), (30, 24, 20))  # fmt: skip
+        pupil = eye + (self.xy["nose"] - self.xy["head"]) * 0.04
+        _ellipse(self.img, pupil, self.px(0.004 * h, "head"), self.px(0.0045 * h, "head"), _HAIR)
         brow = [
             head + across * 0.05 * h + up * 0.022 * h,
             head + across * 0.03 * h + up * 0.024 * h,

@@ -102,6 +102,32 @@ _LANDING_SINK_M_S = 0.5  # ankle's downward speed at IC
 _ARM_MEAN_DEG = -6.0  # mean upper-arm angle (+ forward)
 _ELBOW_FLEXION_DEG = 85.0
 _IK_SAMPLES = 4001
+_SPEC_RANGES = {
+    "cadence_spm": (100.0, 260.0),
+    "contact_time_ms": (80.0, 600.0),
+    "foot_strike_angle_deg": (-30.0, 35.0),
+    "overstride_cm": (-30.0, 60.0),
+    "trunk_lean_deg": (-20.0, 40.0),
+    "vertical_oscillation_cm": (0.0, 25.0),
+    "speed_m_s": (0.5, 12.0),
+    "height_cm": (100.0, 230.0),
+    "pelvic_drop_deg": (-15.0, 15.0),
+    "step_width_cm": (-10.0, 40.0),
+    "arm_swing_deg": (0.0, 120.0),
+    "contact_asymmetry_pct": (-50.0, 50.0),
+    "duration_s": (1e-3, 3600.0),
+}
+_CAMERA_RANGES = {
+    "fps": (1.0, 2000.0),
+    "width_px": (16, 8192),
+    "height_px": (16, 8192),
+    "distance_m": (1.0, 100.0),
+    "camera_height_m": (0.1, 5.0),
+    "horizontal_fov_deg": (5.0, 150.0),
+    "keypoint_noise_px": (0.0, 1000.0),
+    "image_noise": (0.0, 255.0),
+    "motion_blur_subframes": (1, 64),
+}
 
 
 @dataclass(frozen=True)
@@ -148,19 +174,8 @@ class RunnerSpec:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _check_range("cadence_spm", self.cadence_spm, 100.0, 260.0)
-        _check_range("contact_time_ms", self.contact_time_ms, 80.0, 600.0)
-        _check_range("foot_strike_angle_deg", self.foot_strike_angle_deg, -30.0, 35.0)
-        _check_range("overstride_cm", self.overstride_cm, -30.0, 60.0)
-        _check_range("trunk_lean_deg", self.trunk_lean_deg, -20.0, 40.0)
-        _check_range("vertical_oscillation_cm", self.vertical_oscillation_cm, 0.0, 25.0)
-        _check_range("speed_m_s", self.speed_m_s, 0.5, 12.0)
-        _check_range("height_cm", self.height_cm, 100.0, 230.0)
-        _check_range("pelvic_drop_deg", self.pelvic_drop_deg, -15.0, 15.0)
-        _check_range("step_width_cm", self.step_width_cm, -10.0, 40.0)
-        _check_range("arm_swing_deg", self.arm_swing_deg, 0.0, 120.0)
-        _check_range("contact_asymmetry_pct", self.contact_asymmetry_pct, -50.0, 50.0)
-        _check_range("duration_s", self.duration_s, 1e-3, 3600.0)
+        for name, (low, high) in _SPEC_RANGES.items():
+            _check_range(name, getattr(self, name), low, high)
         if not 0.0 <= self.start_phase < 1.0:
             raise InputError(f"start_phase must be in [0, 1), got {self.start_phase}")
         if self.surface not in ("treadmill", "overground"):
@@ -216,17 +231,10 @@ class CameraSpec:
             raise InputError(f"view must be 'side' or 'rear', got {self.view!r}")
         if self.facing not in ("right", "left"):
             raise InputError(f"facing must be 'right' or 'left', got {self.facing!r}")
-        _check_range("fps", self.fps, 1.0, 2000.0)
+        for name, (low, high) in _CAMERA_RANGES.items():
+            _check_range(name, getattr(self, name), low, high)
         if self.stored_fps is not None:
             _check_range("stored_fps", self.stored_fps, 1.0, 2000.0)
-        _check_range("width_px", self.width_px, 16, 8192)
-        _check_range("height_px", self.height_px, 16, 8192)
-        _check_range("distance_m", self.distance_m, 1.0, 100.0)
-        _check_range("camera_height_m", self.camera_height_m, 0.1, 5.0)
-        _check_range("horizontal_fov_deg", self.horizontal_fov_deg, 5.0, 150.0)
-        _check_range("keypoint_noise_px", self.keypoint_noise_px, 0.0, 1000.0)
-        _check_range("image_noise", self.image_noise, 0.0, 255.0)
-        _check_range("motion_blur_subframes", self.motion_blur_subframes, 1, 64)
 
     @property
     def focal_px(self) -> float:
@@ -645,28 +653,22 @@ def _body_pose(m: _Model, t: FloatArray) -> BodyPose:
         # Left arm is back when the left foot lands (counter-rotation).
         theta = math.radians(_ARM_MEAN_DEG) + sgn * swing * np.cos(phase)
         elbow = math.radians(_ELBOW_FLEXION_DEG) - 0.15 * sgn * swing * np.cos(phase)
-        sx = neck_x
-        sz = sgn * b.shoulder_half_width_m
-        sy = neck_y - 0.03 * h
-        put(f"{side}_shoulder", zero + sx, sy, sz)
-        ua = _unit(np.sin(theta), -np.cos(theta), np.full(n, sgn * 0.12))
-        ex, ey, ez = (
-            sx + b.upper_arm_m * ua[0],
-            sy + b.upper_arm_m * ua[1],
-            sz + b.upper_arm_m * ua[2],
+        shoulder = np.stack(
+            [zero + neck_x, neck_y - 0.03 * h, zero + sgn * b.shoulder_half_width_m]
         )
-        put(f"{side}_elbow", ex, ey, ez)
-        fa = _unit(np.sin(theta + elbow), -np.cos(theta + elbow), np.full(n, -sgn * 0.3))
-        wx, wy, wz = ex + b.forearm_m * fa[0], ey + b.forearm_m * fa[1], ez + b.forearm_m * fa[2]
-        put(f"{side}_wrist", wx, wy, wz)
-        hand = 0.35 * b.hand_m
-        put(f"{side}_hand", wx + hand * fa[0], wy + hand * fa[1], wz + hand * fa[2])
+        elbow_p = shoulder + b.upper_arm_m * _unit(np.sin(theta), -np.cos(theta), zero + sgn * 0.12)
+        fore = _unit(np.sin(theta + elbow), -np.cos(theta + elbow), zero - sgn * 0.3)
+        wrist = elbow_p + b.forearm_m * fore
+        for name, p in (("shoulder", shoulder), ("elbow", elbow_p), ("wrist", wrist)):
+            put(f"{side}_{name}", p[0], p[1], p[2])
+        hand = wrist + 0.35 * b.hand_m * fore
+        put(f"{side}_hand", hand[0], hand[1], hand[2])
     return BodyPose(time_s=t.copy(), points_m=pts, sole_angle_deg=sole_deg, in_contact=contact)
 
 
-def _unit(x: FloatArray, y: FloatArray, z: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    norm = np.sqrt(x * x + y * y + z * z)
-    return x / norm, y / norm, z / norm
+def _unit(x: FloatArray, y: FloatArray, z: FloatArray) -> FloatArray:
+    v = np.stack([x, y, z])
+    return np.asarray(v / np.linalg.norm(v, axis=0), dtype=np.float64)
 
 
 def _camera_axes(

@@ -20,6 +20,7 @@ with the same keypoints after
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,9 +41,7 @@ __all__ = [
 ]
 
 _IDX = {k: i for i, k in enumerate(KEYPOINTS)}
-_FEET = frozenset(
-    KEYPOINTS.index(f"{s}_{p}") for s in ("left", "right") for p in ("heel", "toe")
-)
+_FEET = frozenset(KEYPOINTS.index(f"{s}_{p}") for s in ("left", "right") for p in ("heel", "toe"))
 LEG_GROUP = ("knee", "ankle", "heel", "toe")
 ARM_GROUP = ("elbow", "wrist")
 
@@ -119,8 +118,8 @@ def fix_left_right_swaps(
     if states.mean() > 0.5:
         states = 1 - states  # the equivalent labelling closer to the model's own
     swapped = states.astype(bool)
-    xy[np.ix_(swapped, li)] = right[swapped]
-    xy[np.ix_(swapped, ri)] = left[swapped]
+    xy[np.ix_(swapped, np.array(li))] = right[swapped]
+    xy[np.ix_(swapped, np.array(ri))] = left[swapped]
     return xy, swapped
 
 
@@ -161,7 +160,7 @@ def fill_gaps(
     if ok.sum() < 2:
         return v, filled
     idx = np.flatnonzero(ok)
-    for a, b in zip(idx[:-1], idx[1:], strict=True):
+    for a, b in itertools.pairwise(idx):
         if b - a > 1 and time_s[b] - time_s[a] <= max_gap_s + 1e-9:
             seg = slice(a + 1, b)
             v[seg] = np.interp(time_s[seg], [time_s[a], time_s[b]], [v[a], v[b]])
@@ -246,7 +245,7 @@ class TrackCleaner:
         notes: list[str] = []
         fs = track.sampling_rate_hz if n > 1 else 30.0
         leg_px = _leg_length_px(xy)
-        window = max(5, int(round(0.1 * fs)) | 1)
+        window = max(5, round(0.1 * fs) | 1)
         outliers = 0
         filled_mask = np.zeros((n, k), dtype=bool)
         for j in range(k):
@@ -260,7 +259,7 @@ class TrackCleaner:
             for group in (LEG_GROUP, ARM_GROUP):
                 xy, swapped = fix_left_right_swaps(xy, group)
                 li, ri = _pairs(group)
-                conf[np.ix_(swapped, li + ri)] = conf[np.ix_(swapped, ri + li)]
+                conf[np.ix_(swapped, np.array(li + ri))] = conf[np.ix_(swapped, np.array(ri + li))]
                 runs = int(np.sum(np.diff(np.concatenate([[0], swapped.astype(int)])) == 1))
                 swaps += runs
         if swaps:
