@@ -95,10 +95,15 @@ def test_real_slow_motion_clip_against_hand_labels() -> None:
     a = result.analysis
     assert info.capture_fps == 240
     assert a.video["duration_s"] == pytest.approx(948 / 240, abs=0.01)
-    assert a.quality.n_steps_detected >= 5
-    # Measured: not yet at the 1 % target (the far foot is hidden or mislabelled by
-    # BlazePose in most stances of this 480x360 clip); this bounds what we do today.
-    assert a.summary["cadence_spm"] == pytest.approx(label_cadence, rel=0.15)
+    # Measured: far from the targets on this clip (480x360, the far foot hidden or
+    # misplaced by BlazePose in most stances). What we require today is honesty: a
+    # cadence is either close to the hand labels or withheld with its reason.
+    cadence = a.metrics["cadence_spm"]
+    if cadence.quality == "withheld":
+        assert cadence.reason
+        assert any("usable steps" in w for w in a.quality.warnings)
+    else:
+        assert cadence.value == pytest.approx(label_cadence, rel=0.1)
 
 
 @needs_video

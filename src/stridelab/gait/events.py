@@ -166,71 +166,91 @@ def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _edge_time(
+def _contact_start(
+    t: NDArray[np.float64], h: NDArray[np.float64], level: float, eps: float, edge: int
+) -> tuple[float, float] | None:
+    """IC of one point: the sub-frame time it first comes within ``eps`` of its stance
+    level, searched from just before ``edge`` (the first in-contact frame) onwards.
+
+    The approach flattens before contact, so the crossing close to the level (rather
+    than a line through the approach) is the least biased event. None if the point
+    does not land within 0.12 s (e.g. the heel of a forefoot strike).
+    Returns (time, quality in [0, 1]).
+    """
+    n = t.shape[0]
+    target = level + eps
+    dt = float(np.median(np.diff(t))) if n > 1 else 0.0
+    horizon = edge + (max(2, int(round(0.12 / dt))) if dt > 0 else 2)
+    first = max(edge - 1, 0)
+    for i0 in range(first, min(horizon, n - 1)):
+        h0, h1 = h[i0], h[i0 + 1]
+        if not (np.isfinite(h0) and np.isfinite(h1)):
+            continue
+        if i0 == first and h0 <= target:
+            return float(t[i0]), 0.5  # already down a frame before: resolution-limited
+        if h0 > target >= h1:
+            frac = (h0 - target) / (h0 - h1)
+            return float(t[i0] + frac * (t[i0 + 1] - t[i0])), 1.0
+    return None
+
+
+def _lift_off(
     t: NDArray[np.float64],
     h: NDArray[np.float64],
     level: float,
-    thr: float,
+    leg_px: float,
     edge: int,
-    *,
-    rising: bool,
+    eps: float,
 ) -> tuple[float, float] | None:
-    """Time where the approach (falling) or lift-off (rising) line reaches ``level``.
+    """TO of one point: the corner between the slow late-stance line and the fast lift.
 
-    ``edge`` is the first in-contact frame (falling) or the last one (rising). The line
-    is fitted to frames whose height is between ``level + thr`` and ``level + 3 thr`` on
-    the swing side of the edge (at least two frames: the nearest ones otherwise).
-    Returns (time, fit quality in [0, 1]).
+    Late in stance the toe landmark creeps up as the foot pivots (BlazePose's toe sits
+    behind the shoe tip); at toe-off it shoots up. A two-line fit over the frames
+    around ``edge`` (the last in-contact frame), with the breakpoint searched over the
+    frames, puts TO where the two lines cross, whatever the creep. Returns
+    (time, quality in [0, 1]) or None.
     """
     n = t.shape[0]
-    idx: list[int] = []
-    step = 1 if rising else -1
-    j = edge + step
-    while 0 <= j < n and np.isfinite(h[j]) and h[j] - level <= 3.5 * thr and len(idx) < 8:
-        idx.append(j)
-        j += step
-    near = [edge] if np.isfinite(h[edge]) else []
-    use = [i for i in idx if h[i] - level >= 0.8 * thr]
-    if len(use) < 2:
-        use = (near + idx)[:3]
-    if len(use) < 2:
-        return None
-    tt, hh = t[use], h[use]
-    a, b = np.polyfit(tt, hh, 1)
-    if (rising and a <= 0) or (not rising and a >= 0):
-        return None
-    t_level = (level - b) / a
-    # bounds: not further out than one frame beyond the edge on the swing side, and not
-    # later (IC) / earlier (TO) than the frame where the point has settled on its level
     dt = float(np.median(np.diff(t))) if n > 1 else 0.0
-    settle = edge
-    k = edge
-    while 0 <= k < n and np.isfinite(h[k]) and (k - edge) * -step < 64:
-        if h[k] - level < 0.2 * thr:
-            settle = k
+    if dt <= 0:
+        return None
+    lo = max(0, edge - max(4, int(round(0.15 / dt))))
+    hi = edge + 1
+    limit = level + 0.15 * leg_px
+    while hi < n - 1 and hi - edge < max(4, int(round(0.1 / dt))) and np.isfinite(h[hi]):
+        if h[hi] > limit:
             break
-        k -= step
-    if rising:
-        lo, hi = t[settle] - dt, t[edge] + dt
-    else:
-        lo, hi = t[edge] - dt, t[settle] + dt
-    t_level = float(np.clip(t_level, lo, hi))
-    # Where the point crosses just above its level (a quarter threshold) between two
-    # frames, that sub-frame crossing is the event: the approach curve flattens before
-    # contact, so a straight line through the approach would come too early.
-    eps = level + (0.6 if rising else 0.25) * thr  # the toe tip rises a little as the foot pivots
-    if rising:  # TO: scan back from just after the edge to the settled frame
-        pairs = [(k, k + 1) for k in range(min(edge, n - 2), max(settle, 0) - 1, -1)]
-    else:  # IC: scan forward from just before the edge to the settled frame
-        pairs = [(k, k + 1) for k in range(max(edge - 1, 0), min(settle, n - 1))]
-    for i0, i1 in pairs:
-        h0, h1 = h[i0], h[i1]
-        if np.isfinite(h0) and np.isfinite(h1) and h0 != h1 and (h0 - eps) * (h1 - eps) <= 0:
-            t_level = float(t[i0] + (eps - h0) / (h1 - h0) * (t[i1] - t[i0]))
-            break
-    pred = a * tt + b
-    fit = 1.0 - min(1.0, float(np.sqrt(np.mean((pred - hh) ** 2))) / max(thr, 1e-9))
-    return t_level, fit
+        hi += 1
+    idx = np.arange(lo, min(hi + 1, n))
+    idx = idx[np.isfinite(h[idx])]
+    if idx.size < 4:
+        return None
+    tt, hh = t[idx], h[idx]
+    best: tuple[float, int, NDArray[np.float64], NDArray[np.float64]] | None = None
+    for k in range(3, idx.size - 1):
+        p1 = np.polyfit(tt[: k + 1], hh[: k + 1], 1)
+        p2 = np.polyfit(tt[k:], hh[k:], 1)
+        sse = float(np.sum((np.polyval(p1, tt[: k + 1]) - hh[: k + 1]) ** 2)) + float(
+            np.sum((np.polyval(p2, tt[k:]) - hh[k:]) ** 2)
+        )
+        if best is None or sse < best[0]:
+            best = (sse, k, p1, p2)
+    if best is None:
+        return None
+    _, k, p1, p2 = best
+    if p2[0] <= max(p1[0], 0.0):
+        return None
+    t_cross = (p1[1] - p2[1]) / (p2[0] - p1[0])
+    t_cross = float(np.clip(t_cross, tt[max(k - 1, 0)], tt[min(k + 1, tt.size - 1)]))
+    quality = float(np.clip(1.0 - max(p1[0], 0.0) / p2[0], 0.0, 1.0))
+    # The lift starts smoothly (the toe peels off), so the corner of the two lines is a
+    # little late: take the moment the point leaves the stance line by ``eps`` instead.
+    resid = hh - np.polyval(p1, tt)
+    for i in range(max(k - 2, 0), tt.size - 1):
+        if resid[i] <= eps < resid[i + 1]:
+            frac = (eps - resid[i]) / (resid[i + 1] - resid[i])
+            return float(tt[i] + frac * (tt[i + 1] - tt[i])), quality
+    return t_cross, quality
 
 
 class ContactDetector:
@@ -254,7 +274,9 @@ class ContactDetector:
         min_contact_s: float = 0.08,
         min_swing_s: float = 0.12,
         min_visible: float = 0.5,
+        toe_band_factor: float = 3.5,
     ) -> None:
+        self.toe_band_factor = toe_band_factor
         self.threshold_leg_fraction = threshold_leg_fraction
         self.stance_percentile = stance_percentile
         self.min_contact_s = min_contact_s
@@ -292,9 +314,12 @@ class ContactDetector:
                 levels[f"{foot}_{part}"] = level
                 hs[part] = (h, level)
             low = np.zeros(time_s.shape[0], dtype=bool)
-            for h, level in hs.values():
+            for part, (h, level) in hs.items():
+                # the toe landmark sits behind the shoe tip and rises as the foot pivots
+                # in late stance: it gets a wider band than the heel
+                band = self.toe_band_factor * thr if part == "toe" else thr
                 with np.errstate(invalid="ignore"):
-                    low |= (h - level) < thr
+                    low |= (h - level) < band
             fq = quality[:, [_IDX[f"{foot}_{p}"] for p in ("heel", "toe", "ankle")]]
             windows = (
                 self._stance_windows(uv, time_s, foot, low, leg_px)
@@ -309,7 +334,7 @@ class ContactDetector:
                 if time_s[b - 1] - time_s[a] < self.min_contact_s:
                     continue
                 ic = self._edge(time_s, hs, a, thr, rising=False)
-                to = self._edge(time_s, hs, b - 1, thr, rising=True)
+                to = self._edge(time_s, hs, b - 1, thr, rising=True, leg_px=leg_px)
                 fit_ic = fit_to = 0.3
                 part_ic = "heel"
                 if ic is not None:
@@ -411,20 +436,25 @@ class ContactDetector:
                 out.append((a, b))
         return out
 
-    @staticmethod
     def _edge(
+        self,
         t: NDArray[np.float64],
         hs: dict[str, tuple[NDArray[np.float64], float]],
         edge: int,
         thr: float,
         *,
         rising: bool,
+        leg_px: float = 0.0,
     ) -> tuple[float, float, str] | None:
+        """IC (earliest landing of heel or toe) or TO (latest lift-off)."""
         best: tuple[float, float, str] | None = None
         for part, (h, level) in hs.items():
             if not np.isfinite(level):
                 continue
-            r = _edge_time(t, h, level, thr, edge, rising=rising)
+            if rising:
+                r = _lift_off(t, h, level, leg_px, edge, 0.25 * thr)
+            else:
+                r = _contact_start(t, h, level, 0.25 * thr, edge)
             if r is None:
                 continue
             cand = (r[0], r[1], part)

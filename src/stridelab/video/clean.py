@@ -124,10 +124,20 @@ def fix_left_right_swaps(
 
 
 def hampel_mask(
-    values: NDArray[np.float64], /, *, window: int, n_sigma: float = 3.0, min_dev: float = 0.0
+    values: NDArray[np.float64],
+    /,
+    *,
+    window: int,
+    n_sigma: float = 3.0,
+    min_dev: float = 0.0,
+    max_dev: float = np.inf,
 ) -> NDArray[np.bool_]:
     """True where a sample deviates from its running median by more than
-    ``max(n_sigma × 1.4826 × MAD, min_dev)`` (NaN-aware; NaN samples are never flagged)."""
+    ``clip(n_sigma × 1.4826 × MAD, min_dev, max_dev)`` (NaN-aware; NaN never flagged).
+
+    ``max_dev`` caps the limit so that dense bursts of wrong detections, which inflate
+    the MAD, are still caught (the running median itself stays robust up to half the
+    window)."""
     v = np.asarray(values, dtype=np.float64)
     n = v.shape[0]
     half = max(1, window // 2)
@@ -144,7 +154,7 @@ def hampel_mask(
     if finite.any():
         med[finite] = np.nanmedian(win[finite], axis=1)
         mad[finite] = np.nanmedian(np.abs(win[finite] - med[finite, None]), axis=1)
-    limit = np.maximum(n_sigma * 1.4826 * mad, min_dev)
+    limit = np.clip(n_sigma * 1.4826 * mad, min_dev, max_dev)
     with np.errstate(invalid="ignore"):
         out = np.abs(v - med) > limit
     return out & np.isfinite(v)
@@ -228,7 +238,7 @@ class TrackCleaner:
         cutoff_hz: float | None = None,
         max_gap_s: float = 0.1,
         min_confidence: float = 0.05,
-        fix_swaps: bool = False,
+        fix_swaps: bool = True,
         foot_cutoff_factor: float = 1.75,
     ) -> None:
         self.foot_cutoff_factor = foot_cutoff_factor
@@ -246,14 +256,23 @@ class TrackCleaner:
         fs = track.sampling_rate_hz if n > 1 else 30.0
         leg_px = _leg_length_px(xy)
         window = max(5, round(0.1 * fs) | 1)
+        # at high frame rates a 0.1 s running median follows even the swinging foot
+        # closely, so a fixed body-scaled cap is safe; at low rates it is not
+        max_dev = 0.12 * leg_px if fs >= 100 else (0.25 * leg_px if fs >= 50 else np.inf)
         outliers = 0
         filled_mask = np.zeros((n, k), dtype=bool)
         for j in range(k):
             for c in range(2):
-                m = hampel_mask(xy[:, j, c], window=window, min_dev=0.08 * leg_px)
+                m = hampel_mask(xy[:, j, c], window=window, min_dev=0.08 * leg_px, max_dev=max_dev)
                 outliers += int(m.sum())
                 xy[m, j, :] = np.nan
         outliers += _drop_jumps(xy, fs, leg_px)
+        merged = _split_merged_legs(xy, leg_px)
+        if merged:
+            notes.append(
+                f"in {merged} frames the pose model put both legs on one; the misplaced leg "
+                "was dropped and filled in from its neighbours"
+            )
         swaps = 0
         if self.fix_swaps:
             for group in (LEG_GROUP, ARM_GROUP):
@@ -328,3 +347,42 @@ def _drop_jumps(xy: NDArray[np.float64], fs: float, leg_px: float) -> int:
     bad = (d_prev > limit) & (d_next > limit) & np.isfinite(xy).all(axis=2)
     xy[bad] = np.nan
     return int(bad.sum())
+
+
+def _split_merged_legs(xy: NDArray[np.float64], leg_px: float) -> int:
+    """Undo frames where both legs' keypoints sit on one leg (in place).
+
+    In side views BlazePose often puts the hidden leg's foot on the visible one for a
+    few frames, typically as the swing leg passes the stance leg. In running the two
+    feet never come closer than about half a leg length, so feet closer than
+    0.12 leg lengths are merged: the leg whose foot jumped further from its own last
+    position is the misplaced one and is set to NaN (gap filling restores it).
+    """
+    li, ri = _pairs(LEG_GROUP)
+    feet_l = [_IDX[f"left_{p}"] for p in ("ankle", "heel", "toe")]
+    feet_r = [_IDX[f"right_{p}"] for p in ("ankle", "heel", "toe")]
+    n = xy.shape[0]
+    count = 0
+    last_l: NDArray[np.float64] | None = None
+    last_r: NDArray[np.float64] | None = None
+    with np.errstate(invalid="ignore"):
+        for t in range(n):
+            fl = np.nanmean(xy[t, feet_l, :], axis=0) if np.isfinite(xy[t, feet_l]).any() else None
+            fr = np.nanmean(xy[t, feet_r, :], axis=0) if np.isfinite(xy[t, feet_r]).any() else None
+            if fl is not None and fr is not None and np.linalg.norm(fl - fr) < 0.12 * leg_px:
+                jl = np.linalg.norm(fl - last_l) if last_l is not None else 0.0
+                jr = np.linalg.norm(fr - last_r) if last_r is not None else 0.0
+                if last_l is None and last_r is None:
+                    continue
+                bad = li if jl >= jr else ri
+                xy[t, bad, :] = np.nan
+                count += 1
+                if jl >= jr:
+                    fl = None
+                else:
+                    fr = None
+            if fl is not None:
+                last_l = fl
+            if fr is not None:
+                last_r = fr
+    return count
