@@ -180,7 +180,7 @@ def _contact_start(
     n = t.shape[0]
     target = level + eps
     dt = float(np.median(np.diff(t))) if n > 1 else 0.0
-    horizon = edge + (max(2, int(round(0.12 / dt))) if dt > 0 else 2)
+    horizon = edge + (max(2, round(0.12 / dt)) if dt > 0 else 2)
     first = max(edge - 1, 0)
     for i0 in range(first, min(horizon, n - 1)):
         h0, h1 = h[i0], h[i0 + 1]
@@ -214,10 +214,10 @@ def _lift_off(
     dt = float(np.median(np.diff(t))) if n > 1 else 0.0
     if dt <= 0:
         return None
-    lo = max(0, edge - max(4, int(round(0.15 / dt))))
+    lo = max(0, edge - max(4, round(0.15 / dt)))
     hi = edge + 1
     limit = level + 0.15 * leg_px
-    while hi < n - 1 and hi - edge < max(4, int(round(0.1 / dt))) and np.isfinite(h[hi]):
+    while hi < n - 1 and hi - edge < max(4, round(0.1 / dt)) and np.isfinite(h[hi]):
         if h[hi] > limit:
             break
         hi += 1
