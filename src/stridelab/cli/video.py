@@ -60,9 +60,11 @@ def run_video_analyze(
 ) -> None:
     from stridelab.errors import InputError
     from stridelab.gait.pipeline import VideoOptions, analyze_track, analyze_video
-    from stridelab.report import render_summary_text, write_annotated_video, write_html_report
+    from stridelab.report import render_summary_text
+    from stridelab.report.outputs import write_analysis_outputs
     from stridelab.store.repository import save_video_analysis
-    from stridelab.video.formats import load_keypoints, write_keypoints_csv
+    from stridelab.video.formats import load_keypoints
+    from stridelab.video.keypoints import with_capture_fps
 
     if not source.exists():
         raise InputError(f"{source}: no such file or folder")
@@ -75,7 +77,11 @@ def run_video_analyze(
     )
     options.validate()
     is_keypoints = source.is_dir() or source.suffix.lower() in _KEYPOINT_SUFFIXES
-    out_dir = out or Path(f"{source.stem}-stridelab")
+    sha = _sha256(source)
+    # one folder per clip content: two phone clips both called IMG_0001 do not collide
+    out_dir = out or Path(f"{source.stem}-{sha[:8]}-stridelab")
+    if json_file is not None and str(json_file) != "-" and not json_file.parent.is_dir():
+        raise InputError(f"--json {json_file}: folder {json_file.parent} does not exist")
     err = err_console()
     progress = Progress(
         TextColumn("[bold]{task.description:<22}"),
@@ -94,7 +100,10 @@ def run_video_analyze(
 
     with progress:
         if is_keypoints:
-            track = load_keypoints(source, fps=fps)
+            person_index = int(person) - 1 if person.strip().isdigit() else None
+            track = load_keypoints(source, fps=fps, person=person_index)
+            if capture_fps is not None:
+                track = with_capture_fps(track, capture_fps)
             result = analyze_track(
                 track, options=options, video_meta={"file": source.name, "source": track.source}
             )
@@ -108,32 +117,18 @@ def run_video_analyze(
                 ),
             )
         analysis = result.analysis
-        out_dir.mkdir(parents=True, exist_ok=True)
         data = analysis.to_dict()
-        (out_dir / "result.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
-        write_keypoints_csv(result.track, out_dir / "keypoints.csv")
-        write_keypoints_csv(raw, out_dir / "keypoints_raw.csv")
-        video_name = None
-        if annotate and not is_keypoints:
-            write_annotated_video(
-                source,
-                result.track,
-                analysis,
-                out_dir / "annotated.mp4",
-                capture_fps=capture_fps,
-                progress=lambda d, t: report("annotated video", d, t),
-            )
-            video_name = "annotated.mp4"
-        report_path = write_html_report(
-            analysis,
+        report_path = write_analysis_outputs(
+            result,
+            raw,
             out_dir,
             video_path=None if is_keypoints else source,
-            track=result.track,
-            annotated_video_name=video_name,
+            annotate=annotate,
             capture_fps=capture_fps,
+            progress=lambda d, t: report("annotated video", d, t),
         )
     row_id, replaced = save_video_analysis(
-        state.db, data, sha256=_sha256(source), file_name=source.name, athlete=state.athlete
+        state.db, data, sha256=sha, file_name=source.name, athlete=state.athlete
     )
     if json_file is not None:
         if str(json_file) == "-":

@@ -7,19 +7,23 @@ in real seconds with sub-frame resolution, the frames, a confidence).
 Method (treadmill and overground alike; the foot kinematics are taken relative to a
 ground line fitted to the image, so a tilted camera does not matter):
 
-1. **Ground line**: a robust line through the lowest foot points (heel and toe of
-   both feet), refitted on the points that lie on it.
-2. **Foot heights**: heel and toe heights above the line, in pixels, per foot.
-3. **Stance runs**: a foot is on the ground while its heel or toe is within
-   ``threshold_leg_fraction`` × leg length of that point's own stance level (a low
-   percentile of its height, so the few centimetres between the heel landmark and the
-   sole cancel out).
-4. **Sub-frame timing**: at each run edge the approach (or lift-off) of the point that
-   touches first (or leaves last) is fitted with a line over the frames between one and
-   three thresholds above its stance level, and IC/TO is where that line reaches the
-   stance level. This two-line (approach/plateau) intersection is not biased by the
-   zero-lag filter, which smooths the corner symmetrically (kinematic methods after
-   Fellin 2010 and Handsaker 2016, which use foot height and velocity).
+1. **Ground line**: a Theil–Sen line through the lower envelope of the heel and toe
+   points (binned along the image).
+2. **Foot heights**: heel and toe heights above the line, per foot, each against its
+   own stance level (a low percentile of its height), so the few centimetres between a
+   landmark and the sole cancel out.
+3. **On the ground**: the heel within a band of its level (2 % of leg length, or
+   2.5 × the keypoint jitter for small, noisy figures) or the toe within a wider band
+   (BlazePose's toe sits behind the shoe tip and creeps up as the foot pivots).
+   In a side view a foot must also **move with the ground** when its stance starts:
+   with the belt on a treadmill, not at all overground. The ground speed is the median
+   foot speed in mid-stance; a foot hovering low while the swing leg retracts is not
+   yet on the ground. A stance must carry the foot backwards relative to the pelvis.
+4. **Initial contact**: the sub-frame time the heel or the toe first comes within a
+   quarter band of its level (the approach flattens before contact, so a line through
+   the approach would come early).
+5. **Toe-off**: a two-line fit of the toe height (slow late-stance creep, fast lift),
+   and the moment the toe leaves the stance line by a quarter band.
 
 Confidence per event combines the keypoint quality around the event with how well the
 approach line fits.
@@ -149,15 +153,46 @@ def ground_frame(
 
 
 def _stride_period_s(rel: NDArray[np.float64], fs: float) -> float:
-    """Stride period from the autocorrelation of a foot's fore–aft signal (0.5–2 s)."""
+    """Stride period from the autocorrelation of a foot's fore–aft signal (0.45–2 s).
+
+    The first clear autocorrelation peak (at least half as high as the highest in the
+    range), not the highest one: multiples of the period can score higher on a noisy
+    track.
+    """
+    from scipy.signal import find_peaks
+
     x = rel - np.mean(rel)
     n = x.shape[0]
     ac = np.correlate(x, x, mode="full")[n - 1 :]
+    if ac[0] <= 0:
+        return 0.7
+    ac = ac / ac[0]
     lo, hi = int(0.45 * fs), min(n - 1, int(2.0 * fs))
     if hi <= lo + 2:
         return 0.7
-    lag = lo + int(np.argmax(ac[lo:hi]))
-    return lag / fs
+    peaks, _ = find_peaks(ac[lo:hi])
+    if peaks.size == 0:
+        return (lo + int(np.argmax(ac[lo:hi]))) / fs
+    heights = ac[lo:hi][peaks]
+    good = peaks[heights >= 0.5 * heights.max()]
+    return float((lo + good[0]) / fs)
+
+
+def _trim_run_starts(low: NDArray[np.bool_], ok: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Start each True run of ``low`` at its first frame where ``ok`` holds too.
+
+    Only the start is trimmed: before contact a foot can hover low while still moving
+    relative to the ground; late in stance the pivoting foot's landmarks move in odd
+    ways, but it is still on the ground.
+    """
+    out = low.copy()
+    for a, b in _runs(low):
+        good = np.flatnonzero(ok[a:b])
+        if good.size == 0:
+            out[a:b] = False
+        else:
+            out[a : a + int(good[0])] = False
+    return out
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -275,7 +310,9 @@ class ContactDetector:
         min_swing_s: float = 0.12,
         min_visible: float = 0.5,
         toe_band_factor: float = 3.5,
+        noise_factor: float = 2.5,
     ) -> None:
+        self.noise_factor = noise_factor
         self.toe_band_factor = toe_band_factor
         self.threshold_leg_fraction = threshold_leg_fraction
         self.stance_percentile = stance_percentile
@@ -291,16 +328,25 @@ class ContactDetector:
         *,
         leg_px: float,
         fore_aft: bool = True,
+        noise_px: float = 0.0,
     ) -> ContactDetector:
         """Find contacts; results in ``contacts_`` (sorted by IC) and ``heights_``.
 
         ``fore_aft=False`` (rear/front views, where the image shows no fore–aft motion)
-        uses the foot heights alone.
+        uses the foot heights alone. ``noise_px`` (the keypoints' jitter) widens the
+        ground band to ``noise_factor`` × noise where that is larger than the leg-based
+        band, so that small, noisy figures still settle on the ground.
         """
-        thr = self.threshold_leg_fraction * leg_px
+        thr = max(self.threshold_leg_fraction * leg_px, self.noise_factor * noise_px)
+        toe_band = max(
+            self.toe_band_factor * self.threshold_leg_fraction * leg_px,
+            self.noise_factor * noise_px,
+        )
         contacts: list[Contact] = []
         heights: dict[str, NDArray[np.float64]] = {}
         levels: dict[str, float] = {}
+        lows: dict[str, NDArray[np.bool_]] = {}
+        his: dict[str, dict[str, tuple[NDArray[np.float64], float]]] = {}
         for foot in ("left", "right"):
             hs = {}
             for part in ("heel", "toe"):
@@ -317,19 +363,24 @@ class ContactDetector:
             for part, (h, level) in hs.items():
                 # the toe landmark sits behind the shoe tip and rises as the foot pivots
                 # in late stance: it gets a wider band than the heel
-                band = self.toe_band_factor * thr if part == "toe" else thr
+                band = toe_band if part == "toe" else thr
                 with np.errstate(invalid="ignore"):
                     low |= (h - level) < band
+            lows[foot], his[foot] = low, hs
+        ground_v = self._ground_speed(uv, time_s, lows) if fore_aft else None
+        self.ground_speed_px_s_ = ground_v
+        for foot in ("left", "right"):
+            low, hs = lows[foot], his[foot]
+            if ground_v is not None:
+                low = _trim_run_starts(
+                    low, self._moves_with_ground(uv, time_s, foot, ground_v, leg_px)
+                )
             fq = quality[:, [_IDX[f"{foot}_{p}"] for p in ("heel", "toe", "ankle")]]
-            windows = (
-                self._stance_windows(uv, time_s, foot, low, leg_px)
-                if fore_aft
-                else [
-                    (a, b)
-                    for a, b in self._merge(_runs(low), time_s)
-                    if a > 0 and b < time_s.shape[0]
-                ]
-            )
+            windows = [
+                (a, b) for a, b in self._merge(_runs(low), time_s) if a > 0 and b < time_s.shape[0]
+            ]
+            if fore_aft:
+                windows = self._moving_back(uv, foot, windows, leg_px)
             for a, b in windows:
                 if time_s[b - 1] - time_s[a] < self.min_contact_s:
                     continue
@@ -353,7 +404,7 @@ class ContactDetector:
                 conf = float(np.clip(q * (0.5 + 0.25 * (fit_ic + fit_to)), 0.0, 1.0))
                 contacts.append(
                     Contact(
-                        foot=foot,
+                        foot=foot,  # type: ignore[arg-type]
                         ic_time_s=t_ic,
                         to_time_s=t_to,
                         ic_frame=int(np.searchsorted(time_s, t_ic - 1e-9)),
@@ -369,6 +420,79 @@ class ContactDetector:
         self.levels_ = levels
         self.threshold_px_ = thr
         return self
+
+    @staticmethod
+    def _foot_speed(
+        uv: NDArray[np.float64], t: NDArray[np.float64], foot: str
+    ) -> NDArray[np.float64]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            u = np.nanmean(
+                np.stack([uv[:, _IDX[f"{foot}_{p}"], 0] for p in ("heel", "toe", "ankle")]),
+                axis=0,
+            )
+        if np.isfinite(u).sum() < 3:
+            return np.full(t.shape, np.nan)
+        return np.gradient(u, t)
+
+    def _ground_speed(
+        self,
+        uv: NDArray[np.float64],
+        t: NDArray[np.float64],
+        lows: dict[str, NDArray[np.bool_]],
+    ) -> float | None:
+        """Speed of the ground along u in px/s: the belt on a treadmill (negative), zero
+        overground — the median foot speed in the middle half of the low runs."""
+        samples = []
+        for foot, low in lows.items():
+            v = self._foot_speed(uv, t, foot)
+            for a, b in _runs(low):
+                if b - a >= 4:
+                    q = (b - a) // 4
+                    seg = v[a + q : b - q]
+                    samples.extend(seg[np.isfinite(seg)].tolist())
+        return float(np.median(samples)) if len(samples) >= 5 else None
+
+    def _moves_with_ground(
+        self,
+        uv: NDArray[np.float64],
+        t: NDArray[np.float64],
+        foot: str,
+        ground_v: float,
+        leg_px: float,
+    ) -> NDArray[np.bool_]:
+        """True where the foot moves with the ground (a foot on the belt moves with the
+        belt; a foot hovering low before contact is still swinging or retracting)."""
+        v = self._foot_speed(uv, t, foot)
+        tol = max(0.4 * abs(ground_v), 1.0 * leg_px)
+        with np.errstate(invalid="ignore"):
+            return ~(np.abs(v - ground_v) > tol)
+
+    @staticmethod
+    def _moving_back(
+        uv: NDArray[np.float64], foot: str, windows: list[tuple[int, int]], leg_px: float
+    ) -> list[tuple[int, int]]:
+        """Keep the runs in which the foot travels backwards relative to the pelvis.
+
+        In stance the foot moves back under the body (on a treadmill with the belt,
+        overground the body passes over it), by about half a leg length or more; a foot
+        that only hovers low in swing does not.
+        """
+        pelvis = (uv[:, _IDX["left_hip"], 0] + uv[:, _IDX["right_hip"], 0]) / 2
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            foot_u = np.nanmean(
+                np.stack([uv[:, _IDX[f"{foot}_{p}"], 0] for p in ("heel", "toe", "ankle")]),
+                axis=0,
+            )
+        rel = foot_u - pelvis
+        out = []
+        for a, b in windows:
+            seg = rel[a:b]
+            seg = seg[np.isfinite(seg)]
+            if seg.size >= 2 and seg[0] - seg[-1] > 0.2 * leg_px:
+                out.append((a, b))
+        return out
 
     def _stance_windows(
         self,

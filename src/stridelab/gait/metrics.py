@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _IDX = {k: i for i, k in enumerate(KEYPOINTS)}
+_RATIO_UNITS = frozenset({"ms", "steps/min", ""})
 
 #: Mo et al. 2023 validated 2D cut-offs for the foot-strike angle.
 FOOT_STRIKE_REARFOOT_ABOVE_DEG = 7.4
@@ -146,13 +147,16 @@ def compute_steps(
             tilt = np.degrees(
                 np.arctan2(hips[:, 1, 1] - hips[:, 0, 1], np.abs(hips[:, 1, 0] - hips[:, 0, 0]))
             )
-            roll = float(np.nanmedian(tilt))
+            roll = float(np.median(tilt[np.isfinite(tilt)])) if np.isfinite(tilt).any() else np.nan
             # tilt > 0: right hip higher (v up). Swing-side drop is positive.
             d = tilt[mid] - roll
             fields["pelvic_drop_deg"] = _opt(d if other == "left" else -d)
             if prev is not None and prev.foot != f and cm_per_px is not None:
                 pm = (prev.ic_frame + prev.to_frame) // 2
-                w = abs(heel[mid, 0] - _p(uv, f"{prev.foot}_heel")[pm, 0])
+                # signed: the right heel lands to the right of the left heel (image x
+                # grows to the runner's right in a rear view); negative = crossover
+                dx = heel[mid, 0] - _p(uv, f"{prev.foot}_heel")[pm, 0]
+                w = dx if f == "right" else -dx
                 fields["step_width_cm"] = _opt(w * cm_per_px)
         used, why = True, None
         if c.confidence < min_confidence:
@@ -241,8 +245,11 @@ def summarise_steps(
         lm = float(np.median(left)) if left else None
         rm = float(np.median(right)) if right else None
         asym = None
-        if lm is not None and rm is not None and abs(lm + rm) > 1e-9:
-            asym = 100.0 * abs(lm - rm) / (abs(lm + rm) / 2)
+        # a percentage only for strictly positive quantities (times, rates, lengths);
+        # for signed angles and offsets the left − right difference is in ``spread``'s
+        # unit via ``left``/``right`` (a % of a near-zero angle means nothing)
+        if lm is not None and rm is not None and unit in _RATIO_UNITS and min(lm, rm) > 0:
+            asym = 100.0 * abs(lm - rm) / ((lm + rm) / 2)
         se = 1.2533 * float(np.std(arr)) / math.sqrt(arr.size)
         reason = fair
         quality = "fair" if fair else "good"
@@ -278,19 +285,18 @@ def summarise_steps(
             "in the image mixes with its distance from the camera"
         )
     quant = frame_ms / math.sqrt(6)
-    # Step time as half of each same-foot stride: unbiased when the near and far foot's
-    # contacts are detected with different delays (alternate step times then differ),
-    # and robust to a missed contact. Falls back to the left–right step times.
-    halves: list[tuple[str, float | None]] = []
-    for s in used:
-        nxt = [o for o in used if o.foot == s.foot and o.ic_time_s > s.ic_time_s]
-        if nxt:
-            halves.append((s.foot, 500.0 * (nxt[0].ic_time_s - s.ic_time_s)))
+    # Step time from the whole train of initial contacts, whatever the foot labels (the
+    # pose model's left/right are its least reliable output): each contact gets a step
+    # number (a gap of about two median gaps is a missed step), and the Theil–Sen slope
+    # of contact time against step number is the step time. Its error is the event
+    # error divided by the span of the clip, not by one step.
     st: list[tuple[str, float | None]] = [(s.foot, s.step_time_ms) for s in used]
-    if len(halves) >= 3:
-        med = float(np.median([v for _, v in halves if v is not None]))
-        st = [(f, v) for f, v in halves if v is not None and 0.75 * med <= v <= 1.25 * med]
+    train_step_ms = _train_step_ms(
+        np.array([s.ic_time_s for s in used]), np.array([s.to_time_s for s in used])
+    )
     add("step_time_ms", "ms", "Step time", st, method_unc=quant)
+    if train_step_ms is not None and "step_time_ms" in metrics:
+        metrics["step_time_ms"] = replace(metrics["step_time_ms"], value=train_step_ms)
     if "step_time_ms" in metrics and metrics["step_time_ms"].value is not None:
         m = metrics["step_time_ms"]
         v = float(m.value)  # type: ignore[arg-type]
@@ -435,7 +441,6 @@ def summarise_steps(
         # clip-level metrics
         hip_c = (_p(uv, "left_hip") + _p(uv, "right_hip")) / 2
         sh_c = (_p(uv, "left_shoulder") + _p(uv, "right_shoulder")) / 2
-        lean = -segment_angle_from_vertical_deg(hip_c, sh_c) * -1
         lean = np.degrees(np.arctan2(sh_c[:, 0] - hip_c[:, 0], sh_c[:, 1] - hip_c[:, 1]))
         lean = lean[np.isfinite(lean)]
         if lean.size >= 10:
@@ -508,6 +513,29 @@ def summarise_steps(
                 label="Step width",
             )
     return metrics
+
+
+def _train_step_ms(ic: NDArray[np.float64], to: NDArray[np.float64]) -> float | None:
+    """Step time from the train of contacts (IC and TO trains, Theil–Sen, averaged).
+
+    Each contact gets a step number (a gap of about two median gaps is a missed step);
+    the slope of event time against step number is the step time. IC and TO errors are
+    independent, so the two slopes are averaged.
+    """
+    from scipy.stats import theilslopes
+
+    if ic.size < 4:
+        return None
+    gaps = np.diff(ic)
+    med = float(np.median(gaps))
+    if med <= 0:
+        return None
+    plausible = gaps[(gaps > 0.6 * med) & (gaps < 1.4 * med)]
+    unit = float(np.median(plausible)) if plausible.size else med
+    k = np.concatenate([[0.0], np.cumsum(np.maximum(1.0, np.rint(gaps / unit)))])
+    slopes = [float(theilslopes(ic, k)[0]), float(theilslopes(to, k)[0])]
+    slope = float(np.mean([x for x in slopes if x > 0])) if any(x > 0 for x in slopes) else 0.0
+    return 1000.0 * slope if slope > 0 else None
 
 
 def _arm_swing(

@@ -69,6 +69,8 @@ class VideoOptions:
             )
         if self.capture_fps is not None and not 1 <= self.capture_fps <= 2000:
             raise InputError(f"--capture-fps {self.capture_fps:g} is not a plausible frame rate")
+        if self.cutoff_hz is not None and not 0 < self.cutoff_hz <= 100:
+            raise InputError(f"cutoff_hz must be in (0, 100] Hz, got {self.cutoff_hz:g}")
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,22 @@ def analyze_track(
         scale = Scale(None, "none", "no scale: lengths are given relative to leg length")
     # surface
     pelvis_u = (uv[:, _IDX["left_hip"], 0] + uv[:, _IDX["right_hip"], 0]) / 2
-    travel = float(np.nanpercentile(pelvis_u, 95) - np.nanpercentile(pelvis_u, 5)) / leg_px
+    finite_pelvis = pelvis_u[np.isfinite(pelvis_u)]
     surface = opts.surface
     if surface == "auto":
-        surface = "overground" if travel > 1.0 else "treadmill"
+        if finite_pelvis.size >= 10:
+            travel = float(np.percentile(finite_pelvis, 95) - np.percentile(finite_pelvis, 5))
+            surface = "overground" if travel / leg_px > 1.0 else "treadmill"
+        else:
+            surface = "treadmill"
+            warnings.append("the hips are rarely visible: surface taken as treadmill")
     fs = ct.sampling_rate_hz
+    feet = [_IDX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "toe")]
+    jitter = (clean.raw.xy_px[:, feet, 1] - ct.xy_px[:, feet, 1]).ravel()
+    jitter = jitter[np.isfinite(jitter)]
+    noise_px = float(1.4826 * np.median(np.abs(jitter - np.median(jitter)))) if jitter.size else 0.0
     detector = ContactDetector().detect(
-        uv, ct.time_s, clean.quality, leg_px=leg_px, fore_aft=view == "side"
+        uv, ct.time_s, clean.quality, leg_px=leg_px, fore_aft=view == "side", noise_px=noise_px
     )
     contacts = detector.contacts_
     conf_raw = track.confidence
@@ -226,6 +237,7 @@ def analyze_track(
         "near_foot": near if view == "side" else None,
         "sampling_rate_hz": fs,
         "leg_length_px": leg_px,
+        "keypoint_noise_px": noise_px,
         "filter_cutoff_hz": clean.cutoff_hz,
         "ground_line": {
             "slope": ground.slope,

@@ -123,6 +123,29 @@ def fix_left_right_swaps(
     return xy, swapped
 
 
+def _fix_swaps_by_segment(
+    xy: NDArray[np.float64], group: tuple[str, ...], time_s: NDArray[np.float64], max_gap_s: float
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """:func:`fix_left_right_swaps` on each stretch between gaps longer than
+    ``max_gap_s`` (across a long gap, continuity says nothing about the labels)."""
+    li, ri = _pairs(group)
+    seen = np.isfinite(xy[:, li + ri, :]).any(axis=(1, 2))
+    out = xy.copy()
+    swapped = np.zeros(xy.shape[0], dtype=bool)
+    idx = np.flatnonzero(seen)
+    if idx.size == 0:
+        return out, swapped
+    breaks = np.flatnonzero(np.diff(time_s[idx]) > max_gap_s)
+    starts = np.concatenate([[0], breaks + 1])
+    stops = np.concatenate([breaks + 1, [idx.size]])
+    for a, b in zip(starts, stops, strict=True):
+        lo, hi = int(idx[a]), int(idx[b - 1]) + 1
+        seg, sw = fix_left_right_swaps(xy[lo:hi], group)
+        out[lo:hi] = seg
+        swapped[lo:hi] = sw
+    return out, swapped
+
+
 def hampel_mask(
     values: NDArray[np.float64],
     /,
@@ -200,13 +223,19 @@ def butterworth_lowpass(
 def decide_facing(track: PoseTrack, /) -> tuple[Literal["right", "left"], float]:
     """Facing direction for the whole clip, and the share of frames that agree.
 
-    From the sign of (toe − heel) along x over both feet (the feet point forward), with
-    the nose ahead of the shoulders as a tie-breaker.
+    From the sign of (toe − heel) along x over both feet (the feet point forward) in the
+    frames where that foot is low (in swing the toe−heel direction flips), with the
+    nose ahead of the shoulders as a tie-breaker.
     """
     votes = []
     for side in ("left", "right"):
-        d = track.point(f"{side}_toe")[:, 0] - track.point(f"{side}_heel")[:, 0]
-        votes.append(d[np.isfinite(d)])
+        toe, heel = track.point(f"{side}_toe"), track.point(f"{side}_heel")
+        d = toe[:, 0] - heel[:, 0]
+        y = np.fmax(toe[:, 1], heel[:, 1])  # image y grows downwards: large = low
+        ok = np.isfinite(d) & np.isfinite(y)
+        if ok.sum() >= 10:
+            ok &= y >= np.quantile(y[ok], 0.6)
+        votes.append(d[ok])
     d = np.concatenate(votes)
     if d.size == 0 or np.all(d == 0):
         nose = track.point("nose")[:, 0]
@@ -275,8 +304,10 @@ class TrackCleaner:
             )
         swaps = 0
         if self.fix_swaps:
-            for group in (LEG_GROUP, ARM_GROUP):
-                xy, swapped = fix_left_right_swaps(xy, group)
+            # Legs only: the arms cross twice per stride, and a movement cost cannot tell
+            # a crossing from a swap (it "fixed" correct arms on exact keypoints).
+            for group in (LEG_GROUP,):
+                xy, swapped = _fix_swaps_by_segment(xy, group, track.time_s, self.max_gap_s)
                 li, ri = _pairs(group)
                 conf[np.ix_(swapped, np.array(li + ri))] = conf[np.ix_(swapped, np.array(ri + li))]
                 runs = int(np.sum(np.diff(np.concatenate([[0], swapped.astype(int)])) == 1))

@@ -456,6 +456,7 @@ def iter_frames(
     capture_fps: float | None = None,
     max_frames: int | None = None,
     step: int = 1,
+    start: int = 0,
 ) -> Iterator[Frame]:
     """Decode a video frame by frame (streaming; PyAV codec threading on).
 
@@ -466,6 +467,8 @@ def iter_frames(
     max_frames : stop after yielding this many frames.
     step : yield every ``step``-th decoded frame (indices 0, step, 2·step…); skipped
         frames are decoded (codecs need them) but not converted to RGB.
+    start : first frame index to yield (earlier frames are decoded, not converted);
+        times stay relative to the file's first frame.
 
     Yields
     ------
@@ -494,11 +497,15 @@ def iter_frames(
             info = _with_capture_fps(info, user_fps)
     else:
         info = probe_video(path_or_info, capture_fps=user_fps)
+    if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+        raise InputError(f"start must be a non-negative integer, got {start!r}")
     _check_path(info.path)
-    return _generate(info, max_frames=max_frames, step=step)
+    return _generate(info, max_frames=max_frames, step=step, start=start)
 
 
-def _generate(info: VideoInfo, *, max_frames: int | None, step: int) -> Iterator[Frame]:
+def _generate(
+    info: VideoInfo, *, max_frames: int | None, step: int, start: int = 0
+) -> Iterator[Frame]:
     import av
 
     if max_frames == 0:
@@ -542,7 +549,7 @@ def _generate(info: VideoInfo, *, max_frames: int | None, step: int) -> Iterator
                 if stored_t <= last_stored_t:
                     stored_t = last_stored_t + nominal_dt
                 last_stored_t = stored_t
-                if i % step:
+                if i < start or (i - start) % step:
                     continue
                 image = vf.to_ndarray(format="rgb24")
                 yield Frame(

@@ -419,7 +419,8 @@ def _people_of(path: Path) -> list[NDArray[np.float64]]:
         arr = arr.reshape(-1, 3)
         missing = (arr == 0).all(axis=1) | ~np.isfinite(arr).all(axis=1)
         arr[missing] = np.nan
-        people.append(arr)
+        if np.isfinite(arr[:, :2]).any():  # OpenPose writes all-zero people (face only)
+            people.append(arr)
     return people
 
 

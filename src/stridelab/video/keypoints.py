@@ -23,6 +23,7 @@ __all__ = [
     "PoseTrack",
     "keypoint_index",
     "make_pose_track",
+    "with_capture_fps",
 ]
 
 #: The canonical keypoints, a subset shared by BlazePose (33), OpenPose BODY_25,
@@ -72,7 +73,7 @@ class PoseTrack:
     ----------
     time_s : (n,) real seconds from the first frame, strictly increasing.
     xy_px : (n, K, 2) image pixels (x right, y down), NaN where missing.
-    confidence : (n, K) in [0, 1] (visibility × presence for MediaPipe; 0 where missing).
+    confidence : (n, K) in [0, 1] (MediaPipe's visibility; 0 where missing).
     width_px, height_px : size of the displayed frame.
     source : where the keypoints came from (``"mediapipe"``, ``"trc"``, ``"openpose"``,
         ``"synthetic"``…).
@@ -195,3 +196,15 @@ def make_pose_track(
         notes=tuple(notes),
         px_per_m=None if px_per_m is None else float(px_per_m),
     )
+
+
+def with_capture_fps(track: PoseTrack, capture_fps: float, /) -> PoseTrack:
+    """A slow-motion track on real time: frames were stored at the track's rate but
+    captured at ``capture_fps`` (times are scaled by stored / capture rate)."""
+    if not (np.isfinite(capture_fps) and 1 <= capture_fps <= 2000):
+        raise InputError(f"capture fps {capture_fps:g} is not a plausible frame rate")
+    stored = track.sampling_rate_hz
+    if not np.isfinite(stored):
+        raise InputError("the keypoints have fewer than two frames: no frame rate to rescale")
+    note = f"time rescaled from {stored:.3g} fps stored to {capture_fps:g} fps captured"
+    return track.with_(time_s=track.time_s * (stored / capture_fps), notes=(*track.notes, note))

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from stridelab.errors import InputError, NoPersonError
 from stridelab.video.pose import Box, MediaPipePoseBackend, PoseBackend, PoseEstimate
 
-__all__ = ["PersonChoice", "PersonTrack", "choose_person", "parse_person_option"]
+__all__ = ["FollowTrack", "PersonChoice", "PersonTrack", "choose_person", "parse_person_option"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,23 @@ class PersonTrack:
         if not gaps:
             return 0.0
         return float(np.mean(upright)) * float(np.std(gaps) + 0.1)
+
+
+@dataclass(frozen=True)
+class FollowTrack:
+    """``frame -> Box | None``: where the chosen person is expected (picklable, so the
+    pose stage can hand it to a worker process)."""
+
+    frames: tuple[int, ...]
+    boxes: tuple[Box, ...]
+    margin: int = 0
+
+    def __call__(self, frame: int) -> Box | None:
+        if frame < self.frames[0] - self.margin or frame > self.frames[-1] + self.margin:
+            return None
+        f = np.asarray(self.frames, dtype=float)
+        arr = np.array([[b.x0, b.y0, b.x1, b.y1] for b in self.boxes])
+        return Box(*(float(np.interp(frame, f, arr[:, i])) for i in range(4)))
 
 
 @dataclass(frozen=True)
@@ -107,7 +124,7 @@ def _detect_people(
     """Detect, mask the person found, detect again (static images)."""
     found: list[PoseEstimate] = []
     work = image.copy()
-    fill = np.median(image.reshape(-1, 3), axis=0).astype(np.uint8)
+    fill = np.median(image[::8, ::8].reshape(-1, 3), axis=0).astype(np.uint8)
     h, w = image.shape[:2]
     for _ in range(max_people):
         backend.reset()
@@ -237,12 +254,5 @@ def choose_person(
         f"{max(n_people, max_simultaneous)} people were seen; analysing {why} "
         f"(mostly at {c:.0%} of the frame width). Use --person to choose another."
     )
-    first, last = tr.frames[0], tr.frames[-1]
-    margin = step
-
-    def follow(frame: int) -> Box | None:
-        if frame < first - margin or frame > last + margin:
-            return None
-        return tr.box_at(frame)
-
+    follow = FollowTrack(tuple(tr.frames), tuple(tr.boxes), margin=step)
     return PersonChoice(follow, n_people, chosen, tuple(notes), tuple(tracks))

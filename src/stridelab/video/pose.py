@@ -14,7 +14,11 @@ thread so that decode and inference use both cores.
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -188,7 +192,10 @@ class MediaPipePoseBackend:
         return PoseEstimate(xy, np.clip(conf, 0.0, 1.0))
 
     def reset(self) -> None:
-        self.close()
+        # static-image mode keeps no tracking state: rebuilding the graph would only
+        # cost ~60 ms per call
+        if not self.static_image_mode:
+            self.close()
 
     def close(self) -> None:
         if self._pose is not None:
@@ -196,7 +203,7 @@ class MediaPipePoseBackend:
             self._pose = None
 
 
-def threaded_frames(frames: Iterator[Any], *, buffer: int = 8) -> Iterator[Any]:
+def threaded_frames(frames: Iterator[Any], *, buffer: int = 2) -> Iterator[Any]:
     """Yield from ``frames`` decoded in a background thread (bounded queue).
 
     PyAV releases the GIL while decoding, so decode and inference overlap on two
@@ -257,6 +264,7 @@ def estimate_pose(
     follow: Callable[[int], Box | None] | None = None,
     max_frames: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> PoseTrack:
     """Run a pose backend over every frame of a video.
 
@@ -270,6 +278,8 @@ def estimate_pose(
         on a crop around the person (the previous frame's keypoints, or this box), and a
         pose found far from the box is rejected, so the analysis stays on that person.
     progress : called as ``progress(done, total)``.
+    workers : 1 or 2 processes; by default 2 for the bundled model on clips of 240
+        frames or more when two cores are free, else 1.
 
     Returns
     -------
@@ -282,22 +292,146 @@ def estimate_pose(
     NoPersonError
         No person was found in any frame.
     """
+    from stridelab.video.decode import probe_video
+
+    info = probe_video(video, capture_fps=capture_fps)
+    total = info.n_frames or 0
+    if max_frames is not None:
+        total = min(total, max_frames) if total else max_frames
+    n_workers = _workers(workers, backend, total)
+    if n_workers > 1:
+        # Two halves of the clip in parallel: this process does the first, a worker
+        # process the second (each its own MediaPipe graph; MediaPipe's inference runs
+        # on one core, so this is what uses the second). The second half starts
+        # with a fresh detection, as any pose model does after losing track.
+        mid = total // 2
+        rest = (total - mid) if max_frames is not None else None  # None: to the real end
+        worker = _start_worker(Path(video), capture_fps, mid, rest, follow)
+
+        def first_progress(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(2 * done, total)  # the other half runs at about the same pace
+
+        first = _pose_chunk(Path(video), capture_fps, 0, mid, follow, first_progress)
+        second = _finish_worker(worker)
+        if second is None:  # the worker failed: do the second half here
+            log.warning("pose worker process failed; finishing in this process")
+            second = _pose_chunk(Path(video), capture_fps, mid, rest, follow, None)
+        chunks = [first, second]
+    else:
+        chunks = [_pose_chunk(Path(video), capture_fps, 0, max_frames, follow, progress, backend)]
+    if progress is not None and total:
+        progress(total, total)
+    times = [t for c in chunks for t in c.times]
+    if not times:
+        raise VideoError(f"{Path(video).name}: no frames could be decoded")
+    indices = [i for c in chunks for i in c.indices]
+    xy = np.concatenate([c.xy for c in chunks if c.times])
+    conf = np.concatenate([c.conf for c in chunks if c.times])
+    rejected = sum(c.rejected for c in chunks)
+    found = np.isfinite(xy).all(axis=2).any(axis=1)
+    if not found.any():
+        raise NoPersonError(
+            f"{Path(video).name}: no person found in any of {len(times)} frames. Film the "
+            "runner from the side, whole body in view (head to shoes), in good light."
+        )
+    notes = []
+    if rejected:
+        notes.append(
+            f"{rejected} frames where the pose model jumped to another person were dropped"
+        )
+    return make_pose_track(
+        np.asarray(times) - times[0],
+        xy,
+        conf,
+        width_px=info.width_px,
+        height_px=info.height_px,
+        source=chunks[0].source,
+        frame_index=indices,
+        notes=notes,
+    )
+
+
+def _start_worker(
+    video: Path,
+    capture_fps: float | None,
+    start: int,
+    count: int | None,
+    follow: Callable[[int], Box | None] | None,
+) -> subprocess.Popen[bytes] | None:
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stridelab.video._pose_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert proc.stdin is not None
+        proc.stdin.write(pickle.dumps((video, capture_fps, start, count, follow)))
+        proc.stdin.close()
+    except (OSError, pickle.PicklingError) as exc:
+        log.warning("could not start a pose worker process: %s", exc)
+        return None
+    return proc
+
+
+def _finish_worker(proc: subprocess.Popen[bytes] | None) -> _Chunk | None:
+    if proc is None:
+        return None
+    assert proc.stdout is not None
+    with proc.stdout:
+        data = proc.stdout.read()
+    if proc.wait() != 0 or not data:
+        return None
+    chunk = pickle.loads(data)
+    return chunk if isinstance(chunk, _Chunk) else None
+
+
+@dataclass
+class _Chunk:
+    times: list[float]
+    indices: list[int]
+    xy: NDArray[np.float64]
+    conf: NDArray[np.float64]
+    rejected: int
+    source: str
+
+
+def _workers(workers: int | None, backend: PoseBackend | None, total: int) -> int:
+    """Processes to use: 2 for the bundled model on clips long enough to pay the
+    worker's start-up (about 2 s), 1 for a custom backend (it may not be picklable)."""
+    if backend is not None:
+        return 1
+    if workers is not None:
+        return max(1, min(int(workers), 2))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cores or 1) >= 2 and total >= 240 else 1
+
+
+def _pose_chunk(
+    video: Path,
+    capture_fps: float | None,
+    start: int,
+    count: int | None,
+    follow: Callable[[int], Box | None] | None,
+    progress: Callable[[int, int], None] | None,
+    backend: PoseBackend | None = None,
+) -> _Chunk:
+    """Pose on frames ``start`` … ``start + count - 1`` (all to the end if None)."""
     from stridelab.video.decode import iter_frames, probe_video
 
     info = probe_video(video, capture_fps=capture_fps)
     own_backend = backend is None
     model: PoseBackend = backend if backend is not None else MediaPipePoseBackend()
-    total = info.n_frames or 0
-    if max_frames is not None:
-        total = min(total, max_frames) if total else max_frames
+    k = len(KEYPOINTS)
     times: list[float] = []
     indices: list[int] = []
     xys: list[NDArray[np.float64]] = []
     confs: list[NDArray[np.float64]] = []
-    k = len(KEYPOINTS)
     rejected = 0
+    total = count if count is not None else max(0, (info.n_frames or 0) - start)
     try:
-        frames = iter_frames(video, capture_fps=capture_fps, max_frames=max_frames)
+        frames = iter_frames(video, capture_fps=capture_fps, max_frames=count, start=start)
         for n, frame in enumerate(threaded_frames(frames)):
             expected = follow(frame.index) if follow is not None else None
             if follow is not None and expected is None:
@@ -325,30 +459,14 @@ def estimate_pose(
     finally:
         if own_backend:
             model.close()
-    if not times:
-        raise VideoError(f"{Path(video).name}: no frames could be decoded")
-    xy = np.stack(xys)
-    conf = np.stack(confs)
-    found = np.isfinite(xy).all(axis=2).any(axis=1)
-    if not found.any():
-        raise NoPersonError(
-            f"{Path(video).name}: no person found in any of {len(times)} frames. Film the "
-            "runner from the side, whole body in view (head to shoes), in good light."
-        )
-    notes = []
-    if rejected:
-        notes.append(
-            f"{rejected} frames where the pose model jumped to another person were dropped"
-        )
-    return make_pose_track(
-        np.asarray(times) - times[0],
-        xy,
-        conf,
-        width_px=info.width_px,
-        height_px=info.height_px,
-        source=model.name,
-        frame_index=indices,
-        notes=notes,
+    empty = np.zeros((0, k, 2))
+    return _Chunk(
+        times,
+        indices,
+        np.stack(xys) if xys else empty,
+        np.stack(confs) if confs else np.zeros((0, k)),
+        rejected,
+        model.name,
     )
 
 
