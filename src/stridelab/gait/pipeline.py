@@ -183,6 +183,25 @@ def analyze_track(
             f"the far ({far}) foot is hidden or unsure in {1 - vis[far]:.0%} of frames; "
             "its steps count less"
         )
+    if leg_px < 60:
+        warnings.append(
+            f"the runner is small in the frame (leg {leg_px:.0f} px): keypoints are coarse; "
+            "film closer or zoom in so the runner fills most of the frame height"
+        )
+    raw_feet = track.xy_px[present][
+        :, [_IDX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "toe")], :
+    ]
+    with np.errstate(invalid="ignore"):
+        outside = (
+            (raw_feet[..., 1] > track.height_px)
+            | (raw_feet[..., 0] < 0)
+            | (raw_feet[..., 0] > track.width_px)
+        ).any(axis=1)
+    if outside.mean() > 0.2:
+        warnings.append(
+            f"the feet are cut off by the frame edge in {outside.mean():.0%} of frames: "
+            "contacts there are guessed by the pose model; keep the shoes in view"
+        )
     steps = compute_steps(
         contacts,
         uv,
