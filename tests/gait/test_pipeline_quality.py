@@ -10,7 +10,7 @@ from stridelab.gait.pipeline import VideoOptions, analyze_track
 from stridelab.synthetic.runner import CameraSpec, RunnerSpec, synthetic_keypoints
 from stridelab.video.keypoints import KEYPOINTS, make_pose_track, with_capture_fps
 
-I = {k: i for i, k in enumerate(KEYPOINTS)}
+IDX = {k: i for i, k in enumerate(KEYPOINTS)}
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def base():
 def test_feet_cut_off_by_the_frame_are_flagged(base) -> None:
     track, _ = base
     # crop the frame just above the soles: the feet are outside it
-    ys = track.xy_px[:, [I["left_toe"], I["right_toe"]], 1]
+    ys = track.xy_px[:, [IDX["left_toe"], IDX["right_toe"]], 1]
     cut = track.with_(height_px=int(np.nanmin(ys) - 5))
     a = analyze_track(cut).analysis
     assert any("cut off" in w for w in a.quality.warnings)
@@ -38,7 +38,7 @@ def test_small_runner_is_flagged(base) -> None:
 def test_one_hip_never_seen_is_not_a_crash(base) -> None:
     track, _ = base
     xy = track.xy_px.copy()
-    xy[:, I["right_hip"]] = np.nan
+    xy[:, IDX["right_hip"]] = np.nan
     a = analyze_track(track.with_(xy_px=xy)).analysis
     assert a.setup["surface"] == "treadmill"
 
