@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR := .demo
 
-.PHONY: demo test setup lint bench clean
+.PHONY: demo test setup lint bench validate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_video.py
+
+validate: $(STAMP)
+	$(BIN)/python benchmarks/validate_video.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

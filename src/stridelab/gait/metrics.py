@@ -84,6 +84,22 @@ def _opt(x: float) -> float | None:
     return None if not math.isfinite(x) else float(x)
 
 
+def _grounded_side(
+    uv: NDArray[np.float64], time_s: NDArray[np.float64], when: float, default: str
+) -> str:
+    """The label (left/right) whose foot is lower at ``when`` (the default on a tie or
+    when either foot is unseen)."""
+    i = int(np.clip(np.searchsorted(time_s, when), 0, len(time_s) - 1))
+    low = {}
+    for side in ("left", "right"):
+        v = uv[i, [_IDX[f"{side}_heel"], _IDX[f"{side}_toe"]], 1]
+        low[side] = float(np.min(v)) if np.isfinite(v).all() else np.nan
+    other = "right" if default == "left" else "left"
+    if np.isfinite(low[default]) and np.isfinite(low[other]) and low[other] < low[default]:
+        return other
+    return default
+
+
 def compute_steps(
     contacts: list[Contact],
     uv: NDArray[np.float64],
@@ -117,12 +133,16 @@ def compute_steps(
         if prev is not None and prev.foot != f:
             step_ms = 1000.0 * (c.ic_time_s - prev.ic_time_s)
             flight_ms = 1000.0 * (c.ic_time_s - prev.to_time_s)
-        heel, toe = _p(uv, f"{f}_heel"), _p(uv, f"{f}_toe")
-        hip, knee, ankle = _p(uv, f"{f}_hip"), _p(uv, f"{f}_knee"), _p(uv, f"{f}_ankle")
         t_ic, t_to = c.ic_time_s, c.to_time_s
         fields: dict[str, Any] = {}
         if view == "side":
-            fa = _at(time_s, foot_angle_deg(heel, toe), t_ic) - flat[f]
+            # the leg on the ground is the one whose foot is lower at that instant, whatever
+            # its label: the pose model's left/right are least reliable as the legs cross
+            s_ic = _grounded_side(uv, time_s, t_ic, f)
+            s_to = _grounded_side(uv, time_s, t_to, f)
+            heel, toe = _p(uv, f"{s_ic}_heel"), _p(uv, f"{s_ic}_toe")
+            hip, knee, ankle = (_p(uv, f"{s_ic}_{j}") for j in ("hip", "knee", "ankle"))
+            fa = _at(time_s, foot_angle_deg(heel, toe), t_ic) - flat[s_ic]
             fields["foot_strike_angle_deg"] = _opt(fa)
             fields["foot_strike"] = classify_foot_strike(fa) if math.isfinite(fa) else None
             fields["shank_angle_deg"] = _opt(
@@ -134,13 +154,20 @@ def compute_steps(
                 fields["overstride_cm"] = _opt(over_px * cm_per_px)
             knee_flex = joint_flexion_deg(hip, knee, ankle)
             fields["knee_flexion_ic_deg"] = _opt(_at(time_s, knee_flex, t_ic))
-            seg = knee_flex[c.ic_frame : c.to_frame + 1]
-            fields["peak_knee_flexion_deg"] = (
-                _opt(float(np.nanmax(seg))) if np.isfinite(seg).any() else None
-            )
-            thigh = segment_angle_from_vertical_deg(hip, knee)
+            # peak in stance: frame by frame from whichever leg is grounded
+            peaks = []
+            for i in range(c.ic_frame, min(c.to_frame + 1, len(time_s))):
+                side_i = _grounded_side(uv, time_s, float(time_s[i]), f)
+                kf = joint_flexion_deg(
+                    *(uv[i, _IDX[f"{side_i}_{j}"], :] for j in ("hip", "knee", "ankle"))
+                )
+                if np.isfinite(kf):
+                    peaks.append(float(kf))
+            fields["peak_knee_flexion_deg"] = max(peaks) if peaks else None
+            thigh = segment_angle_from_vertical_deg(_p(uv, f"{s_to}_hip"), _p(uv, f"{s_to}_knee"))
             fields["hip_extension_to_deg"] = _opt(-_at(time_s, thigh, t_to))
         else:
+            heel = _p(uv, f"{f}_heel")
             other = "right" if f == "left" else "left"
             mid = (c.ic_frame + c.to_frame) // 2
             hips = uv[:, [_IDX["left_hip"], _IDX["right_hip"]], :]
