@@ -88,22 +88,25 @@ def test_real_slow_motion_clip_against_hand_labels() -> None:
     with (VIDEO / "labels" / "treadmill-side-slowmo.csv").open() as fh:
         labels = list(csv.DictReader(fh))
     ics = sorted(int(r["ic"]) for r in labels)
-    label_cadence = 60 * 240 / np.median(np.diff(ics))
+    # over the whole span of labelled contacts (8 steps): 140.8 steps/min
+    label_cadence = 60 * 240 * (len(ics) - 1) / (ics[-1] - ics[0])
     result, _raw, info = analyze_video(
         VIDEO / "treadmill-side-slowmo.mp4", options=VideoOptions(capture_fps=240)
     )
     a = result.analysis
     assert info.capture_fps == 240
     assert a.video["duration_s"] == pytest.approx(948 / 240, abs=0.01)
-    # Measured: far from the targets on this clip (480x360, the far foot hidden or
-    # misplaced by BlazePose in most stances). What we require today is honesty: a
-    # cadence is either close to the hand labels or withheld with its reason.
-    cadence = a.metrics["cadence_spm"]
-    if cadence.quality == "withheld":
-        assert cadence.reason
-        assert any("usable steps" in w for w in a.quality.warnings)
-    else:
-        assert cadence.value == pytest.approx(label_cadence, rel=0.1)
+    # Measured (docs/video.md): 8 of 9 labelled contacts found, cadence +1.8 %, median
+    # contact time +2.5 %; the target is 1 % and exact step count.
+    assert a.quality.n_steps_detected >= 8
+    assert a.summary["cadence_spm"] == pytest.approx(label_cadence, rel=0.03)
+    label_ct = np.median([1000 * (int(r["to"]) - int(r["ic"]) + 1) / 240 for r in labels])
+    assert a.summary["contact_time_ms"] == pytest.approx(label_ct, rel=0.06)
+    matched = 0
+    for r in labels:
+        near = [s for s in a.steps if abs(s.ic_frame - int(r["ic"])) <= 12]
+        matched += bool(near)
+    assert matched >= 5  # contacts within 12 frames (50 ms) of the hand label (measured: 5)
 
 
 @needs_video

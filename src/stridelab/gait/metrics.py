@@ -318,8 +318,11 @@ def summarise_steps(
     # of contact time against step number is the step time. Its error is the event
     # error divided by the span of the clip, not by one step.
     st: list[tuple[str, float | None]] = [(s.foot, s.step_time_ms) for s in used]
+    # every well-seen initial contact counts for the rhythm, even when its toe-off was
+    # implausible; toe-offs only from the used steps
+    seen = [s for s in steps if s.confidence >= 0.35]
     train_step_ms = _train_step_ms(
-        np.array([s.ic_time_s for s in used]), np.array([s.to_time_s for s in used])
+        np.array([s.ic_time_s for s in seen]), np.array([s.to_time_s for s in used])
     )
     add("step_time_ms", "ms", "Step time", st, method_unc=quant)
     if train_step_ms is not None and "step_time_ms" in metrics:
@@ -542,27 +545,51 @@ def summarise_steps(
     return metrics
 
 
-def _train_step_ms(ic: NDArray[np.float64], to: NDArray[np.float64]) -> float | None:
-    """Step time from the train of contacts (IC and TO trains, Theil–Sen, averaged).
+def _train_slope(times: NDArray[np.float64]) -> tuple[float, float] | None:
+    """(step time, residual variance) of one train of events, in seconds.
 
-    Each contact gets a step number (a gap of about two median gaps is a missed step);
-    the slope of event time against step number is the step time. IC and TO errors are
-    independent, so the two slopes are averaged.
+    The train is cut wherever a gap is not one step (more than ±40 % off the median
+    gap: a missed or an extra event); the slope is Theil–Sen over the pairs within
+    stretches (one slope shared by all, one intercept each).
     """
-    from scipy.stats import theilslopes
-
-    if ic.size < 4:
+    times = np.sort(times[np.isfinite(times)])
+    if times.size < 3:
         return None
-    gaps = np.diff(ic)
+    gaps = np.diff(times)
     med = float(np.median(gaps))
     if med <= 0:
         return None
-    plausible = gaps[(gaps > 0.6 * med) & (gaps < 1.4 * med)]
-    unit = float(np.median(plausible)) if plausible.size else med
-    k = np.concatenate([[0.0], np.cumsum(np.maximum(1.0, np.rint(gaps / unit)))])
-    slopes = [float(theilslopes(ic, k)[0]), float(theilslopes(to, k)[0])]
-    slope = float(np.mean([x for x in slopes if x > 0])) if any(x > 0 for x in slopes) else 0.0
-    return 1000.0 * slope if slope > 0 else None
+    good = (gaps > 0.6 * med) & (gaps < 1.4 * med)
+    seg_id = np.concatenate([[0], np.cumsum(~good)])
+    pair_slopes, pieces = [], []
+    for sid in np.unique(seg_id):
+        tt = times[seg_id == sid]
+        if tt.size < 2:
+            continue
+        k = np.arange(tt.size, dtype=float)
+        i, j = np.triu_indices(k.size, 1)
+        pair_slopes.append((tt[j] - tt[i]) / (k[j] - k[i]))
+        pieces.append((k, tt))
+    if not pair_slopes:
+        return None
+    slope = float(np.median(np.concatenate(pair_slopes)))
+    resid = np.concatenate([tt - slope * k - np.median(tt - slope * k) for k, tt in pieces])
+    var = (1.4826 * float(np.median(np.abs(resid)))) ** 2
+    return slope, max(var, 1e-12)
+
+
+def _train_step_ms(ic: NDArray[np.float64], to: NDArray[np.float64]) -> float | None:
+    """Step time from the trains of initial contacts and toe-offs, in ms.
+
+    Each train gives a slope (:func:`_train_slope`); the two are combined weighted by
+    the inverse of their residual variance (late or early events show up as scatter).
+    The error is then the event error over the span of the clip, not over one step.
+    """
+    fits = [f for f in (_train_slope(ic), _train_slope(to)) if f is not None and f[0] > 0]
+    if not fits:
+        return None
+    w = np.array([1.0 / v for _, v in fits])
+    return 1000.0 * float(np.sum(w * np.array([sl for sl, _ in fits])) / np.sum(w))
 
 
 def _arm_swing(
