@@ -155,3 +155,15 @@ def test_clip_without_a_person_is_a_clear_error(tmp_path: Path) -> None:
             c.mux(p)
     with pytest.raises(NoPersonError):
         analyze_video(path)
+
+
+@needs_video
+def test_truncated_clip_gives_a_partial_result_and_says_so(tmp_path: Path) -> None:
+    data = (VIDEO / "treadmill-side-60fps.mp4").read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: int(len(data) * 0.7)])
+    result, raw, _info = analyze_video(cut)
+    a = result.analysis
+    assert raw.n_frames < 388
+    assert any("file ended after" in n for n in a.quality.notes)
+    assert a.quality.n_steps_detected > 0

@@ -336,6 +336,11 @@ def estimate_pose(
             "runner from the side, whole body in view (head to shoes), in good light."
         )
     notes = []
+    if info.n_frames and max_frames is None and len(times) < 0.95 * info.n_frames:
+        notes.append(
+            f"the file ended after {len(times)} of {info.n_frames} frames (damaged or "
+            "truncated); what was there is analysed"
+        )
     if rejected:
         notes.append(
             f"{rejected} frames where the pose model jumped to another person were dropped"
