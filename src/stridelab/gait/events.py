@@ -152,32 +152,6 @@ def ground_frame(
     return np.stack([u, -across], axis=-1)
 
 
-def _stride_period_s(rel: NDArray[np.float64], fs: float) -> float:
-    """Stride period from the autocorrelation of a foot's fore–aft signal (0.45–2 s).
-
-    The first clear autocorrelation peak (at least half as high as the highest in the
-    range), not the highest one: multiples of the period can score higher on a noisy
-    track.
-    """
-    from scipy.signal import find_peaks
-
-    x = rel - np.mean(rel)
-    n = x.shape[0]
-    ac = np.correlate(x, x, mode="full")[n - 1 :]
-    if ac[0] <= 0:
-        return 0.7
-    ac = ac / ac[0]
-    lo, hi = int(0.45 * fs), min(n - 1, int(2.0 * fs))
-    if hi <= lo + 2:
-        return 0.7
-    peaks, _ = find_peaks(ac[lo:hi])
-    if peaks.size == 0:
-        return (lo + int(np.argmax(ac[lo:hi]))) / fs
-    heights = ac[lo:hi][peaks]
-    good = peaks[heights >= 0.5 * heights.max()]
-    return float((lo + good[0]) / fs)
-
-
 def _trim_run_starts(low: NDArray[np.bool_], ok: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Start each True run of ``low`` at its first frame where ``ok`` holds too.
 
@@ -492,63 +466,6 @@ class ContactDetector:
             seg = seg[np.isfinite(seg)]
             if seg.size >= 2 and seg[0] - seg[-1] > 0.2 * leg_px:
                 out.append((a, b))
-        return out
-
-    def _stance_windows(
-        self,
-        uv: NDArray[np.float64],
-        t: NDArray[np.float64],
-        foot: str,
-        low: NDArray[np.bool_],
-        leg_px: float,
-    ) -> list[tuple[int, int]]:
-        """Stance windows (first, last + 1 frame) of one foot.
-
-        The foot's position along the ground relative to the pelvis is largest near IC
-        and smallest near TO (Zeni et al. 2008; in running the swing leg retracts just
-        before contact). Those extrema split the clip into strides robustly, even when
-        the foot's height is noisy; within each stride the stance is the run of frames
-        where the foot is down (height test), or the extrema themselves if the height
-        never settles.
-        """
-        from scipy.signal import find_peaks
-
-        n = t.shape[0]
-        parts = [uv[:, _IDX[f"{foot}_{p}"], 0] for p in ("heel", "toe", "ankle")]
-        pelvis = (uv[:, _IDX["left_hip"], 0] + uv[:, _IDX["right_hip"], 0]) / 2
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            rel = np.nanmean(np.stack(parts), axis=0) - pelvis
-        ok = np.isfinite(rel)
-        if ok.sum() < 10:
-            return []
-        rel = np.interp(t, t[ok], rel[ok])
-        fs = 1.0 / float(np.median(np.diff(t)))
-        period = _stride_period_s(rel, fs)
-        dist = max(1, int(0.6 * period * fs))
-        prom = 0.15 * leg_px
-        maxima, _ = find_peaks(rel, distance=dist, prominence=prom)
-        minima, _ = find_peaks(-rel, distance=dist, prominence=prom)
-        out: list[tuple[int, int]] = []
-        for m in maxima:
-            after = minima[(minima > m) & (minima < m + int(0.8 * period * fs))]
-            if after.size == 0:
-                continue
-            k = int(after[0])
-            stride_frames = max(2, int(period * fs))
-            lo = max(0, m - int(0.1 * stride_frames))
-            hi = min(n, k + int(0.1 * stride_frames) + 1)
-            down = np.flatnonzero(low[lo:hi]) + lo
-            if down.size:
-                a, b = int(down[0]), int(down[-1]) + 1
-                # the run must overlap the retraction between the extrema
-                if b <= m or a >= k:
-                    a, b = int(m), int(k) + 1
-            else:
-                a, b = int(m), int(k) + 1
-            if a == 0 or b >= n:
-                continue  # cut by the clip edge: IC or TO unknown
-            out.append((a, b))
         return out
 
     def _merge(self, runs: list[tuple[int, int]], t: NDArray[np.float64]) -> list[tuple[int, int]]:
