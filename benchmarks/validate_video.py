@@ -63,6 +63,14 @@ def _row(kind: str, view: str, fps: float, analysis, truth, spec) -> dict:
             "trunk_lean_err_deg": err("trunk_lean_deg", spec.trunk_lean_deg),
             "vo_err_cm": err("vertical_oscillation_cm", spec.vertical_oscillation_cm),
         }
+        for key in (
+            "shank_angle_deg",
+            "knee_flexion_ic_deg",
+            "peak_knee_flexion_deg",
+            "hip_extension_to_deg",
+        ):
+            true = float(np.median([getattr(t, key) for t in truth.steps]))
+            row[key.replace("_deg", "_err_deg")] = err(key, true)
     else:
         row |= {
             "pelvic_drop_err_deg": err("pelvic_drop_deg", spec.pelvic_drop_deg),
@@ -118,7 +126,7 @@ def labelled_row() -> dict | None:
             ct_err.append(s.contact_time_ms - 1000 * (lt - li + 1) / 240)
             feet.append(s.foot == lab["side"])
     ics = sorted(int(lab["ic"]) for lab in labels)
-    label_cadence = 60 * 240 / float(np.median(np.diff(ics)))
+    label_cadence = 60 * 240 * (len(ics) - 1) / (ics[-1] - ics[0])  # over the whole span
     label_ct = float(np.median([1000 * (int(r["to"]) - int(r["ic"]) + 1) / 240 for r in labels]))
     s = a.summary
     return {

@@ -85,19 +85,23 @@ def _opt(x: float) -> float | None:
 
 
 def _grounded_side(
-    uv: NDArray[np.float64], time_s: NDArray[np.float64], when: float, default: str
+    uv: NDArray[np.float64], time_s: NDArray[np.float64], when: float, default: str, *, ahead: bool
 ) -> str:
-    """The label (left/right) whose foot is lower at ``when`` (the default on a tie or
-    when either foot is unseen)."""
+    """The label (left/right) of the leg on the ground at an event, whatever the pose
+    model called it: at initial contact the landing foot is the one further ahead
+    (``ahead=True``), at toe-off the pushing foot is the one further behind; the other
+    foot is about a leg length away then, so the order is unambiguous. The default
+    label when either foot is unseen."""
     i = int(np.clip(np.searchsorted(time_s, when), 0, len(time_s) - 1))
-    low = {}
+    pos = {}
     for side in ("left", "right"):
-        v = uv[i, [_IDX[f"{side}_heel"], _IDX[f"{side}_toe"]], 1]
-        low[side] = float(np.min(v)) if np.isfinite(v).all() else np.nan
+        u = uv[i, [_IDX[f"{side}_heel"], _IDX[f"{side}_toe"], _IDX[f"{side}_ankle"]], 0]
+        pos[side] = float(np.mean(u)) if np.isfinite(u).all() else np.nan
     other = "right" if default == "left" else "left"
-    if np.isfinite(low[default]) and np.isfinite(low[other]) and low[other] < low[default]:
-        return other
-    return default
+    if not (np.isfinite(pos[default]) and np.isfinite(pos[other])):
+        return default
+    further = pos[other] > pos[default] if ahead else pos[other] < pos[default]
+    return other if further else default
 
 
 def compute_steps(
@@ -138,8 +142,8 @@ def compute_steps(
         if view == "side":
             # the leg on the ground is the one whose foot is lower at that instant, whatever
             # its label: the pose model's left/right are least reliable as the legs cross
-            s_ic = _grounded_side(uv, time_s, t_ic, f)
-            s_to = _grounded_side(uv, time_s, t_to, f)
+            s_ic = _grounded_side(uv, time_s, t_ic, f, ahead=True)
+            s_to = _grounded_side(uv, time_s, t_to, f, ahead=False)
             heel, toe = _p(uv, f"{s_ic}_heel"), _p(uv, f"{s_ic}_toe")
             hip, knee, ankle = (_p(uv, f"{s_ic}_{j}") for j in ("hip", "knee", "ankle"))
             fa = _at(time_s, foot_angle_deg(heel, toe), t_ic) - flat[s_ic]
@@ -154,10 +158,17 @@ def compute_steps(
                 fields["overstride_cm"] = _opt(over_px * cm_per_px)
             knee_flex = joint_flexion_deg(hip, knee, ankle)
             fields["knee_flexion_ic_deg"] = _opt(_at(time_s, knee_flex, t_ic))
-            # peak in stance: frame by frame from whichever leg is grounded
+            # peak in stance: frame by frame from the leg whose foot is lower (in stance
+            # the other foot is in the air)
             peaks = []
             for i in range(c.ic_frame, min(c.to_frame + 1, len(time_s))):
-                side_i = _grounded_side(uv, time_s, float(time_s[i]), f)
+                low = {
+                    sd: float(np.min(uv[i, [_IDX[f"{sd}_heel"], _IDX[f"{sd}_toe"]], 1]))
+                    for sd in ("left", "right")
+                }
+                side_i: str = f
+                if all(np.isfinite(v) for v in low.values()):
+                    side_i = "left" if low["left"] <= low["right"] else "right"
                 kf = joint_flexion_deg(
                     *(uv[i, _IDX[f"{side_i}_{j}"], :] for j in ("hip", "knee", "ankle"))
                 )
@@ -336,8 +347,9 @@ def summarise_steps(
             unit="steps/min",
             value=60000.0 / v,
             spread=None,
-            left=60000.0 / m.left if m.left else None,
-            right=60000.0 / m.right if m.right else None,
+            left=None,  # a per-foot cadence mostly shows the near/far detection delay
+            right=None,
+            asymmetry_pct=None,
             uncertainty=60000.0 * (m.uncertainty or 0.0) / v**2,
             label="Cadence",
         )
