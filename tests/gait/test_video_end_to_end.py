@@ -81,6 +81,7 @@ def test_cli_writes_every_output_and_stores_once(synthetic_clip, tmp_path: Path)
     from stridelab.store.repository import list_video_analyses
 
     assert len(list_video_analyses(open_database(db))) == 1
+    assert main_entry(["--db", db, "video", "list"]) == 0
 
 
 @needs_video

@@ -218,3 +218,47 @@ def analyze_cmd(
         annotate=annotate,
         fps=fps,
     )
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The athlete's stored video analyses, newest first."""
+    from stridelab.cli.state import print_json
+    from stridelab.store.repository import list_video_analyses
+
+    state: State = ctx.obj
+    rows = list_video_analyses(state.db, athlete=state.athlete)
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "file": r.file_name,
+                    "analysed_at": r.analysed_at.isoformat(),
+                    "view": r.view,
+                    "n_steps_used": r.n_steps_used,
+                    "summary": r.summary,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title=f"Video analyses of {state.athlete}")
+    for col in ("id", "analysed", "file", "view", "steps", "cadence", "contact", "overstride"):
+        table.add_column(col)
+    for r in rows:
+        s = r.summary
+        table.add_row(
+            str(r.id),
+            f"{r.analysed_at:%Y-%m-%d %H:%M}",
+            r.file_name,
+            r.view,
+            str(r.n_steps_used),
+            _fmt(s.get("cadence_spm"), "spm"),
+            _fmt(s.get("contact_time_ms"), "ms"),
+            _fmt(s.get("overstride_cm"), "cm"),
+        )
+    out_console().print(table)

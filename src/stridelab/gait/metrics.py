@@ -515,9 +515,16 @@ def summarise_steps(
                 None,
                 "withheld",
                 0,
-                reason="no scale: give --height-cm",
+                reason="no scale: give --height-cm; vertical_oscillation_pct_leg is relative",
                 label="Vertical oscillation",
             )
+        add(
+            "vertical_oscillation_pct_leg",
+            "% leg",
+            "Vertical oscillation (leg length)",
+            [("both", 100.0 * v / leg_px) for v in per["vo_px"]],
+            method_unc=1.0,
+        )
         arm = _arm_swing(uv, time_s, used, near_foot)
         add(
             "arm_swing_deg",

@@ -384,7 +384,9 @@ def list_video_analyses(db: Database, /, *, athlete: str = DEFAULT_ATHLETE) -> l
     from stridelab.store.models import VideoAnalysisRow
 
     with db.session() as s:
-        ath = _athlete(s, athlete, create=True)
+        ath = s.scalar(select(AthleteRow).where(AthleteRow.name == athlete))
+        if ath is None:  # a read does not create the athlete
+            return []
         rows = s.scalars(
             select(VideoAnalysisRow)
             .where(VideoAnalysisRow.athlete_id == ath.id)
