@@ -294,10 +294,24 @@ def summarise_steps(
         if arr.size < 6 and quality == "good":
             quality, reason = "fair", f"few steps ({arr.size}); average at least 7 (Dingenen 2018)"
         q75, q25 = np.percentile(arr, [75, 25])
+        # Balanced over the feet: the near and the far foot are seen differently (the
+        # far one partly hidden), so their values can form two clusters; the median of
+        # all steps would then jump with how many steps of each foot were kept.
+        # (Positions and angles only: timing comes from both feet's events alike.)
+        if (
+            unit not in _RATIO_UNITS
+            and len(left) >= 2
+            and len(right) >= 2
+            and lm is not None
+            and rm is not None
+        ):
+            value = (lm + rm) / 2
+        else:
+            value = float(np.median(arr))
         metrics[key] = MetricSummary(
             key,
             unit,
-            float(np.median(arr)),
+            value,
             quality,  # type: ignore[arg-type]
             int(arr.size),
             spread=float(q75 - q25),
