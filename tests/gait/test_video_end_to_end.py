@@ -170,3 +170,26 @@ def test_truncated_clip_gives_a_partial_result_and_says_so(tmp_path: Path) -> No
     assert raw.n_frames < 388
     assert any("file ended after" in n for n in a.quality.notes)
     assert a.quality.n_steps_detected > 0
+
+
+def test_moving_camera_is_flagged(synthetic_clip, tmp_path: Path) -> None:
+    path, spec, _ = synthetic_clip
+    panned = tmp_path / "panned.mp4"
+    with av.open(str(path)) as src, av.open(str(panned), "w") as dst:
+        out = dst.add_stream("libx264", rate=60)
+        out.width, out.height, out.pix_fmt = 800, 450, "yuv420p"
+        for i, frame in enumerate(src.decode(video=0)):
+            img = frame.to_ndarray(format="rgb24")
+            # the camera pans 180 px/s (the scene slides through the frame)
+            crop = np.ascontiguousarray(np.roll(img, -3 * i, axis=1)[45:495, 80:880])
+            for p in out.encode(av.VideoFrame.from_ndarray(crop, format="rgb24")):
+                dst.mux(p)
+        for p in out.encode():
+            dst.mux(p)
+    result, _raw, _info = analyze_video(panned, options=VideoOptions(height_cm=spec.height_cm))
+    assert any("camera seems to move" in w for w in result.analysis.quality.warnings)
+
+
+def test_tripod_clip_is_not_flagged_as_moving(synthetic_result) -> None:
+    a, _, _ = synthetic_result
+    assert not any("camera seems to move" in w for w in a.quality.warnings)

@@ -100,6 +100,7 @@ def analyze_track(
     options: VideoOptions | None = None,
     video_meta: dict[str, Any] | None = None,
     notes: tuple[str, ...] = (),
+    extra_warnings: tuple[str, ...] = (),
 ) -> TrackAnalysis:
     """Clean a pose track, detect contacts and compute the metrics.
 
@@ -116,7 +117,7 @@ def analyze_track(
             f"a person was found in only {int(present.sum())} of {track.n_frames} frames; "
             "nothing to analyse. Film the whole body (head to shoes), side on."
         )
-    warnings: list[str] = []
+    warnings: list[str] = list(extra_warnings)
     cleaner = TrackCleaner(cutoff_hz=opts.cutoff_hz)
     clean = cleaner.clean(track)
     ct = clean.track
@@ -337,5 +338,13 @@ def analyze_video(
         "codec": info.codec,
     }
     notes = tuple(choice.notes) + tuple(info.notes)
-    result = analyze_track(raw, options=opts, video_meta=meta, notes=notes)
+    moving: tuple[str, ...] = ()
+    # a tripod reads 0–20 px/s here (belt texture, noise); a slow pan is 100+ px/s
+    if choice.camera_motion_px_s > 0.08 * max(info.width_px, info.height_px):
+        moving = (
+            f"the camera seems to move (the background shifts about "
+            f"{choice.camera_motion_px_s:.0f} px/s): distances and the surface are unreliable;"
+            " film from a tripod",
+        )
+    result = analyze_track(raw, options=opts, video_meta=meta, notes=notes, extra_warnings=moving)
     return result, raw, info

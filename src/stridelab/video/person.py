@@ -91,6 +91,7 @@ class PersonChoice:
     chosen: int | None
     notes: tuple[str, ...]
     tracks: tuple[PersonTrack, ...] = ()
+    camera_motion_px_s: float = 0.0
 
 
 def parse_person_option(value: str | None) -> str | int | Box:
@@ -140,6 +141,32 @@ def _detect_people(
         m = box.expanded(1.15, w, h)
         work[int(m.y0) : int(np.ceil(m.y1)), int(m.x0) : int(np.ceil(m.x1))] = fill
     return found
+
+
+def _background(image: NDArray[np.uint8], people: list[PoseEstimate]) -> NDArray[np.float32]:
+    """Grey, 4× smaller image with the people blanked (their motion is not the camera's)."""
+    small = image[::4, ::4].mean(axis=2).astype(np.float32)
+    fill = float(np.median(small))
+    for est in people:
+        box = Box.around(est.xy_px[est.confidence > 0.3])
+        if box is not None:
+            m = box.expanded(1.2, image.shape[1], image.shape[0])
+            small[
+                int(m.y0) // 4 : int(np.ceil(m.y1)) // 4 + 1,
+                int(m.x0) // 4 : int(np.ceil(m.x1)) // 4 + 1,
+            ] = fill
+    return small
+
+
+def _shift_px(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+    """Global shift between two background images, in full-size pixels (phase correlation)."""
+    import cv2
+
+    if a.shape != b.shape:
+        return 0.0
+    window = cv2.createHanningWindow((a.shape[1], a.shape[0]), cv2.CV_32F)
+    (dx, dy), _ = cv2.phaseCorrelate(a, b, window)
+    return 4.0 * float(np.hypot(dx, dy))
 
 
 def _iou(a: Box | None, b: Box | None) -> float:
@@ -208,12 +235,20 @@ def choose_person(
     step = max(1, total // n_samples)
     model = backend or MediaPipePoseBackend(static_image_mode=True)
     samples: list[tuple[int, list[PoseEstimate]]] = []
+    shifts: list[float] = []
+    previous: tuple[float, NDArray[np.float32]] | None = None
     try:
         for frame in iter_frames(video, capture_fps=capture_fps, step=step):
-            samples.append((frame.index, _detect_people(model, frame.image, max_people)))
+            people = _detect_people(model, frame.image, max_people)
+            samples.append((frame.index, people))
+            background = _background(frame.image, people)
+            if previous is not None and frame.time_s > previous[0]:
+                shifts.append(_shift_px(previous[1], background) / (frame.time_s - previous[0]))
+            previous = (frame.time_s, background)
     finally:
         if backend is None:
             model.close()
+    motion = float(np.median(shifts)) if shifts else 0.0
     tracks = [t for t in _link(samples) if len(t.frames) >= 2 or len(samples) < 4]
     name = Path(video).name
     if not tracks:
@@ -247,7 +282,7 @@ def choose_person(
         why = "the person who is in view most and moves their legs like a runner"
     notes: list[str] = []
     if max_simultaneous < 2 and n_people == 1 and not isinstance(person, Box):
-        return PersonChoice(None, 1, 0, (), tuple(tracks))
+        return PersonChoice(None, 1, 0, (), tuple(tracks), motion)
     tr = tracks[chosen]
     c = np.mean([b.centre[0] for b in tr.boxes]) / info.width_px
     notes.append(
@@ -255,4 +290,4 @@ def choose_person(
         f"(mostly at {c:.0%} of the frame width). Use --person to choose another."
     )
     follow = FollowTrack(tuple(tr.frames), tuple(tr.boxes), margin=step)
-    return PersonChoice(follow, n_people, chosen, tuple(notes), tuple(tracks))
+    return PersonChoice(follow, n_people, chosen, tuple(notes), tuple(tracks), motion)
