@@ -157,3 +157,26 @@ def test_shoes_default_assign_retire(db):
 def test_absurd_athlete_values_are_refused(db, fields):
     with pytest.raises(InputError):
         update_athlete(db, "me", **fields)
+
+
+def test_assessments_are_stored_once_per_file_and_test(db) -> None:
+    from datetime import UTC, datetime
+
+    from stridelab.store.repository import list_assessments, save_assessment
+
+    when = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    first = {"test": "cmj", "input_kind": "force_plate", "summary": {"best_height_cm": 30.0}}
+    again = {"test": "cmj", "input_kind": "force_plate", "summary": {"best_height_cm": 31.0}}
+    other = {"test": "pogo", "input_kind": "force_plate", "summary": {"best_rsi": 1.2}}
+    a, replaced_a = save_assessment(
+        db, first, sha256="a" * 64, file_name="j.csv", performed_at=when
+    )
+    b, replaced_b = save_assessment(
+        db, again, sha256="a" * 64, file_name="j.csv", performed_at=when
+    )
+    save_assessment(db, other, sha256="a" * 64, file_name="j.csv", performed_at=when)
+    assert a == b and not replaced_a and replaced_b
+    rows = list_assessments(db)
+    assert [r.test for r in rows] == ["cmj", "pogo"]
+    assert list_assessments(db, test="cmj")[0].summary == {"best_height_cm": 31.0}
+    assert list_assessments(db, athlete="nobody") == []

@@ -27,6 +27,7 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "ActivityRow",
+    "AssessmentRow",
     "AthleteRow",
     "Base",
     "LapRow",
@@ -197,5 +198,26 @@ class VideoAnalysisRow(Base):
     analysed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     view: Mapped[str] = mapped_column(String(16))
     n_steps_used: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AssessmentRow(Base):
+    """One test result (jump, hop, mobility…) with its date, once per athlete, input
+    file and test."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "sha256", "test", name="uq_assessment_athlete_sha_test"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id"), index=True)
+    test: Mapped[str] = mapped_column(String(32))
+    input_kind: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(500))
+    performed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    analysed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)

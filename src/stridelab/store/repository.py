@@ -393,3 +393,57 @@ def list_video_analyses(db: Database, /, *, athlete: str = DEFAULT_ATHLETE) -> l
             .order_by(VideoAnalysisRow.analysed_at.desc())
         ).all()
         return list(rows)
+
+
+def save_assessment(
+    db: Database,
+    result: dict[str, Any],
+    /,
+    *,
+    sha256: str,
+    file_name: str,
+    performed_at: datetime,
+    athlete: str = DEFAULT_ATHLETE,
+) -> tuple[int, bool]:
+    """Store a test result (``JumpTestResult.to_dict()``); the same file and test for the
+    same athlete replaces the earlier result. Returns (id, replaced)."""
+    from stridelab.store.models import AssessmentRow
+
+    test = str(result.get("test", "unknown"))
+    with db.session() as s:
+        ath = _athlete(s, athlete, create=True)
+        row = s.scalar(
+            select(AssessmentRow).where(
+                AssessmentRow.athlete_id == ath.id,
+                AssessmentRow.sha256 == sha256,
+                AssessmentRow.test == test,
+            )
+        )
+        replaced = row is not None
+        if row is None:
+            row = AssessmentRow(athlete_id=ath.id, sha256=sha256, test=test)
+            s.add(row)
+        row.input_kind = str(result.get("input_kind", ""))
+        row.file_name = file_name[-500:]
+        row.performed_at = performed_at
+        row.summary = dict(result.get("summary", {}))
+        row.result = result
+        row.analysed_at = datetime.now(tz=UTC)
+        s.flush()
+        return int(row.id), replaced
+
+
+def list_assessments(
+    db: Database, /, *, athlete: str = DEFAULT_ATHLETE, test: str | None = None
+) -> list[Any]:
+    """The athlete's test results, oldest first (for trends)."""
+    from stridelab.store.models import AssessmentRow
+
+    with db.session() as s:
+        ath = s.scalar(select(AthleteRow).where(AthleteRow.name == athlete))
+        if ath is None:
+            return []
+        q = select(AssessmentRow).where(AssessmentRow.athlete_id == ath.id)
+        if test is not None:
+            q = q.where(AssessmentRow.test == test)
+        return list(s.scalars(q.order_by(AssessmentRow.performed_at)).all())
