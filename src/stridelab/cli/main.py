@@ -15,6 +15,7 @@ import typer
 
 from stridelab import __version__
 from stridelab.cli import activity as activity_cmd
+from stridelab.cli import assess as assess_cmd
 from stridelab.cli import athlete as athlete_cmd
 from stridelab.cli import shoes as shoes_cmd
 from stridelab.cli import video as video_cmd
@@ -35,6 +36,7 @@ app.add_typer(activity_cmd.app, name="activity")
 app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(athlete_cmd.app, name="athlete")
 app.add_typer(video_cmd.app, name="video")
+app.add_typer(assess_cmd.app, name="test")
 
 
 def _version(value: bool) -> None:

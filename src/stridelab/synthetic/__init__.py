@@ -10,6 +10,12 @@ against known answers. And a running figure: a :class:`RunnerSpec` and a
 an H.264 clip (:func:`write_runner_video`) with their :class:`RunnerTruth` out.
 """
 
+from stridelab.synthetic.accel_jumps import (
+    SyntheticAccel,
+    simulate_accel_jumps,
+    write_phyphox_csv,
+    write_plain_csv,
+)
 from stridelab.synthetic.fit_run import (
     SyntheticLapTruth,
     SyntheticRun,
@@ -17,6 +23,11 @@ from stridelab.synthetic.fit_run import (
     SyntheticTruth,
     synthetic_run,
     write_synthetic_run,
+)
+from stridelab.synthetic.jumps import (
+    SyntheticForcePlate,
+    simulate_force_plate_jump,
+    write_force_plate_csv,
 )
 from stridelab.synthetic.render import render_frame, write_runner_video
 from stridelab.synthetic.runner import (
@@ -33,14 +44,21 @@ __all__ = [
     "RunnerSpec",
     "RunnerTruth",
     "StepTruth",
+    "SyntheticAccel",
+    "SyntheticForcePlate",
     "SyntheticLapTruth",
     "SyntheticRun",
     "SyntheticRunSpec",
     "SyntheticTruth",
     "render_frame",
     "runner_truth",
+    "simulate_accel_jumps",
+    "simulate_force_plate_jump",
     "synthetic_keypoints",
     "synthetic_run",
+    "write_force_plate_csv",
+    "write_phyphox_csv",
+    "write_plain_csv",
     "write_runner_video",
     "write_synthetic_run",
 ]

@@ -1,0 +1,91 @@
+"""One entry point for jump and hop tests: a file in, a :class:`JumpTestResult` out.
+
+The input kind is found from the content: a video container (not analysed yet: the
+message says what to use instead), a phone accelerometer CSV (phyphox export or
+``time,ax,ay,az``) or a force-plate CSV (time and vertical force).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import cast
+
+from stridelab.assess.result import JUMP_TESTS, JumpTest, JumpTestResult
+from stridelab.errors import InputError, UnsupportedFormatError
+
+__all__ = ["analyze_jump_file", "detect_jump_input"]
+
+_VIDEO_MAGIC = (b"ftyp", b"RIFF", b"\x1a\x45\xdf\xa3", b"moov", b"mdat")
+
+
+def detect_jump_input(path: Path, /) -> str:
+    """``"video"``, ``"accelerometer"`` or ``"force_plate"`` from the file's content."""
+    head = path.read_bytes()[:4096]
+    if not head:
+        raise InputError(f"{path.name} is empty")
+    if any(m in head[:16] for m in _VIDEO_MAGIC):
+        return "video"
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnsupportedFormatError(
+            f"{path.name} is neither a CSV nor a video stridelab knows"
+        ) from None
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    header = first.lower()
+    tokens = set(re.findall(r"[a-z0-9]+", header))
+    if "acceleration" in header or {"ax", "ay", "az"} <= tokens:
+        return "accelerometer"
+    if tokens & {"fz", "force", "forces", "plate", "plate1", "left", "right", "newton", "n", "kn"}:
+        return "force_plate"
+    raise UnsupportedFormatError(
+        f"{path.name}: a jump test needs a force-plate CSV (time and vertical force, e.g. "
+        "'time,Fz') or a phone accelerometer CSV (phyphox export, or 'time,ax,ay,az'); "
+        f"the header found is {first[:120]!r}"
+    )
+
+
+def analyze_jump_file(
+    path: Path | str,
+    /,
+    *,
+    test: str = "cmj",
+    mass_kg: float | None = None,
+    drop_height_cm: float | None = None,
+    capture_fps: float | None = None,
+) -> JumpTestResult:
+    """Analyse a jump or hop test file (kind found from the content).
+
+    Raises
+    ------
+    InputError
+        Unknown test, implausible mass or drop height, a video (not supported yet), or
+        anything the format readers refuse.
+    """
+    p = Path(path)
+    if test not in JUMP_TESTS:
+        raise InputError(f"--type must be one of {', '.join(JUMP_TESTS)}; got {test!r}")
+    if mass_kg is not None and not 20 <= mass_kg <= 250:
+        raise InputError(f"--mass-kg {mass_kg:g} is not a plausible body mass (20–250 kg)")
+    if drop_height_cm is not None and not 5 <= drop_height_cm <= 120:
+        raise InputError(f"--drop-height-cm {drop_height_cm:g} is not plausible (5–120 cm)")
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    kind = detect_jump_input(p)
+    kind_test = cast(JumpTest, test)
+    if kind == "video":
+        raise InputError(
+            f"{p.name} is a video: jump tests from video are not analysed yet. Use a phone "
+            "accelerometer recording (e.g. the phyphox app, phone at the waist) or a "
+            "force-plate CSV."
+        )
+    if kind == "accelerometer":
+        from stridelab.assess.accelerometer import analyze_accelerometer, load_accelerometer_csv
+
+        return analyze_accelerometer(load_accelerometer_csv(p), test=kind_test)
+    from stridelab.assess.force_plate import analyze_force_plate, load_force_plate_csv
+
+    return analyze_force_plate(
+        load_force_plate_csv(p), test=kind_test, mass_kg=mass_kg, drop_height_cm=drop_height_cm
+    )

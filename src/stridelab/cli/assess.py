@@ -1,0 +1,171 @@
+"""``stridelab test …``: jump and hop tests from a force plate or a phone accelerometer."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from stridelab.cli.state import State, out_console, print_json
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Test the engine: jump and hop tests.", no_args_is_help=True)
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+@app.command("jump")
+def jump_cmd(
+    ctx: typer.Context,
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A force-plate CSV (time + vertical force, one or two plates, ≥ 500 Hz) or "
+            "a phone accelerometer CSV (phyphox export, or time,ax,ay,az)."
+        ),
+    ],
+    test_type: Annotated[
+        str, typer.Option("--type", help="cmj | squat | drop | pogo | rj10-5")
+    ] = "cmj",
+    mass_kg: Annotated[
+        float | None, typer.Option("--mass-kg", help="Body mass (else from quiet standing).")
+    ] = None,
+    drop_height_cm: Annotated[
+        float | None, typer.Option("--drop-height-cm", help="Box height of a drop jump.")
+    ] = None,
+    capture_fps: Annotated[
+        float | None, typer.Option("--capture-fps", help="For videos (not yet supported).")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Test date YYYY-MM-DD (default: file date).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+) -> None:
+    """Jump height, reactive strength index and rate of force development."""
+    from stridelab.assess.jumps import analyze_jump_file
+    from stridelab.errors import InputError
+    from stridelab.store.repository import save_assessment
+
+    state: State = ctx.obj
+    if not source.is_file():
+        raise InputError(f"{source}: no such file")
+    performed = _performed_at(source, on)
+    result = analyze_jump_file(
+        source,
+        test=test_type,
+        mass_kg=mass_kg,
+        drop_height_cm=drop_height_cm,
+        capture_fps=capture_fps,
+    )
+    data = result.to_dict()
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    row_id, replaced = save_assessment(
+        state.db,
+        data,
+        sha256=sha,
+        file_name=source.name,
+        performed_at=performed,
+        athlete=state.athlete,
+    )
+    if json_out:
+        print_json(data)
+        return
+    con = out_console()
+    s = data["summary"]
+    con.print(
+        f"[bold]{source.name}[/]: {data['test']} from a {data['input_kind'].replace('_', ' ')}"
+        f" — best height {_fmt(s.get('best_height_cm'), 'cm')}"
+        + (f", best RSI {_fmt(s.get('best_rsi'), '', 2)}" if s.get("best_rsi") else "")
+        + f" (± {_fmt(s.get('height_uncertainty_cm'), 'cm')}; {s.get('method', '')})"
+    )
+    table = Table(title="Jumps")
+    cols = [
+        ("#", "index", "", 0),
+        ("flight", "flight_time_ms", "ms", 0),
+        ("contact", "contact_time_ms", "ms", 0),
+        ("height (flight)", "height_flight_cm", "cm", 1),
+        ("height (impulse)", "height_impulse_cm", "cm", 1),
+        ("RSI", "rsi", "", 2),
+        ("peak force", "peak_force_n", "N", 0),
+        ("RFD 0–100", "rfd_0_100_n_per_s", "N/s", 0),
+    ]
+    for title, *_ in cols:
+        table.add_column(title)
+    for j in data["jumps"]:
+        row = [
+            _fmt(j.get(key), unit, d) if key != "index" else str(j["index"])
+            for _, key, unit, d in cols
+        ]
+        if not j.get("valid", True):
+            row = [f"[dim]{c}[/]" for c in row]
+        table.add_row(*row)
+    con.print(table)
+    for w in data.get("warnings", []):
+        con.print(f"[yellow]warning:[/] {w}")
+    for n in data.get("notes", []):
+        con.print(f"[dim]note: {n}[/]")
+    action = "replaced the earlier result of this file" if replaced else "stored"
+    con.print(f"{action} (id {row_id}, athlete {state.athlete}, {performed:%Y-%m-%d})")
+
+
+def _performed_at(source: Path, on: str | None) -> datetime:
+    from stridelab.errors import InputError
+
+    if on is None:
+        return datetime.fromtimestamp(source.stat().st_mtime, tz=UTC)
+    try:
+        return datetime.combine(date.fromisoformat(on), time(12), tzinfo=UTC)
+    except ValueError:
+        raise InputError(f"--date must be YYYY-MM-DD, got {on!r}") from None
+
+
+@app.command("history")
+def history_cmd(
+    ctx: typer.Context,
+    test_type: Annotated[str | None, typer.Option("--type", help="Only this test.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The athlete's stored test results, oldest first."""
+    from stridelab.store.repository import list_assessments
+
+    state: State = ctx.obj
+    rows = list_assessments(state.db, athlete=state.athlete, test=test_type)
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "test": r.test,
+                    "input_kind": r.input_kind,
+                    "performed_at": r.performed_at.isoformat(),
+                    "file": r.file_name,
+                    "summary": r.summary,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title=f"Test results of {state.athlete}")
+    for col in ("id", "date", "test", "input", "best height", "best RSI", "file"):
+        table.add_column(col)
+    for r in rows:
+        s = r.summary
+        table.add_row(
+            str(r.id),
+            f"{r.performed_at:%Y-%m-%d}",
+            r.test,
+            r.input_kind,
+            _fmt(s.get("best_height_cm"), "cm"),
+            _fmt(s.get("best_rsi"), "", 2),
+            r.file_name,
+        )
+    out_console().print(table)
