@@ -19,9 +19,10 @@ A value the input cannot give is ``null`` (e.g. no force without a force plate).
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from stridelab._util import json_safe
 
 __all__ = [
     "G_M_S2",
@@ -44,16 +45,6 @@ def height_from_flight_cm(flight_time_s: float, /) -> float:
     """Jump height from flight time, h = g·t²/8 (take-off and landing in the same
     posture; Bosco 1983), in cm."""
     return 100.0 * G_M_S2 * flight_time_s**2 / 8.0
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if not math.isfinite(value) else round(value, 6)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -90,7 +81,7 @@ class JumpTestResult:
     sources: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(
+        return json_safe(
             {
                 "test": self.test,
                 "input_kind": self.input_kind,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from stridelab._util import file_sha256
 from stridelab.cli.state import State, out_console, print_json
 
 __all__ = ["app"]
@@ -67,7 +67,7 @@ def jump_cmd(
         capture_fps=capture_fps,
     )
     data = result.to_dict()
-    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    sha = file_sha256(source)
     row_id, replaced = save_assessment(
         state.db,
         data,

@@ -3,7 +3,6 @@ annotated video and HTML report out; the result stored against the athlete."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from stridelab._util import file_sha256
 from stridelab.cli.state import State, err_console, out_console
 
 __all__ = ["app", "run_video_analyze"]
@@ -19,19 +19,6 @@ __all__ = ["app", "run_video_analyze"]
 app = typer.Typer(help="See the stride: running video to gait metrics.", no_args_is_help=True)
 
 _KEYPOINT_SUFFIXES = {".trc", ".csv"}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    if path.is_dir():
-        for p in sorted(path.glob("*.json")):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-        return h.hexdigest()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fmt(value: Any, unit: str) -> str:
@@ -77,7 +64,7 @@ def run_video_analyze(
     )
     options.validate()
     is_keypoints = source.is_dir() or source.suffix.lower() in _KEYPOINT_SUFFIXES
-    sha = _sha256(source)
+    sha = file_sha256(source)
     # one folder per clip content: two phone clips both called IMG_0001 do not collide
     out_dir = out or Path(f"{source.stem}-{sha[:8]}-stridelab")
     if json_file is not None and str(json_file) != "-" and not json_file.parent.is_dir():

@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from stridelab.gait.constants import Foot
 from stridelab.video.keypoints import KEYPOINTS, PoseTrack
+from stridelab.video.keypoints import leg_length_px as keypoints_leg_length_px
 
 __all__ = [
     "Contact",
@@ -87,13 +88,7 @@ class Contact:
 
 def leg_length_px(track: PoseTrack, /) -> float:
     """Median hip–knee–ankle path length in pixels over frames and both legs."""
-    out = []
-    for side in ("left", "right"):
-        h, k, a = (track.point(f"{side}_{p}") for p in ("hip", "knee", "ankle"))
-        out.append(np.linalg.norm(h - k, axis=1) + np.linalg.norm(k - a, axis=1))
-    v = np.concatenate(out)
-    v = v[np.isfinite(v)]
-    return float(np.median(v)) if v.size else float("nan")
+    return keypoints_leg_length_px(track.xy_px)
 
 
 def fit_ground_line(track: PoseTrack, /, *, leg_px: float | None = None) -> GroundLine:

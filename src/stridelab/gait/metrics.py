@@ -54,6 +54,18 @@ __all__ = [
 _IDX = {k: i for i, k in enumerate(KEYPOINTS)}
 _RATIO_UNITS = frozenset({"ms", "steps/min", ""})
 
+#: Per-step side-view metrics summarised alike: key (= Step field), unit, label and the
+#: method uncertainty (2D sagittal angles 5–8° RMSE, Van Hooren 2023; joint centres
+#: 3–5 cm, Needham 2021).
+_SIDE_STEP_METRICS: tuple[tuple[str, str, str, float], ...] = (
+    ("shank_angle_deg", "deg", "Shank angle at contact", 4.0),
+    ("overstride_cm", "cm", "Overstride", 3.0),
+    ("overstride_pct_leg", "% leg", "Overstride (leg length)", 3.0),
+    ("knee_flexion_ic_deg", "deg", "Knee flexion at contact", 7.0),
+    ("peak_knee_flexion_deg", "deg", "Peak knee flexion in stance", 7.0),
+    ("hip_extension_to_deg", "deg", "Hip extension at toe-off", 6.0),
+)
+
 #: Mo et al. 2023 validated 2D cut-offs for the foot-strike angle.
 FOOT_STRIKE_REARFOOT_ABOVE_DEG = 7.4
 FOOT_STRIKE_FOREFOOT_BELOW_DEG = -0.8
@@ -127,6 +139,12 @@ def compute_steps(
                 b = c.ic_frame + int(0.55 * (c.to_frame - c.ic_frame)) + 1
                 mids.extend(ang[a:b][np.isfinite(ang[a:b])].tolist())
         flat[foot] = float(np.median(mids)) if mids else float("nan")
+    # pelvis tilt in a rear view (+ right hip higher), and its clip median (camera roll)
+    hips = uv[:, [_IDX["left_hip"], _IDX["right_hip"]], :]
+    tilt = np.degrees(
+        np.arctan2(hips[:, 1, 1] - hips[:, 0, 1], np.abs(hips[:, 1, 0] - hips[:, 0, 0]))
+    )
+    roll = float(np.median(tilt[np.isfinite(tilt)])) if np.isfinite(tilt).any() else np.nan
     steps: list[Step] = []
     ct = np.array([c.contact_time_ms for c in contacts])
     med_ct = float(np.median(ct)) if ct.size else float("nan")
@@ -181,11 +199,6 @@ def compute_steps(
             heel = _p(uv, f"{f}_heel")
             other = "right" if f == "left" else "left"
             mid = (c.ic_frame + c.to_frame) // 2
-            hips = uv[:, [_IDX["left_hip"], _IDX["right_hip"]], :]
-            tilt = np.degrees(
-                np.arctan2(hips[:, 1, 1] - hips[:, 0, 1], np.abs(hips[:, 1, 0] - hips[:, 0, 0]))
-            )
-            roll = float(np.median(tilt[np.isfinite(tilt)])) if np.isfinite(tilt).any() else np.nan
             # tilt > 0: right hip higher (v up). Swing-side drop is positive.
             d = tilt[mid] - roll
             fields["pelvic_drop_deg"] = _opt(d if other == "left" else -d)
@@ -416,7 +429,6 @@ def summarise_steps(
             if oblique
             else None
         )
-        far = "left" if near_foot == "right" else "right"
         add(
             "foot_strike_angle_deg",
             "deg",
@@ -435,65 +447,26 @@ def summarise_steps(
             reason=fsa.reason,
             label="Foot strike",
         )
-        add(
-            "shank_angle_deg",
-            "deg",
-            "Shank angle at contact",
-            [(s.foot, s.shank_angle_deg) for s in used],
-            method_unc=4.0,
-            fair=angle_fair,
-        )
-        if cm_per_px is not None:
+        for key, unit, label, unc in _SIDE_STEP_METRICS:
+            if unit == "cm" and cm_per_px is None:
+                metrics[key] = MetricSummary(
+                    key,
+                    unit,
+                    None,
+                    "withheld",
+                    0,
+                    reason="no scale: give --height-cm; overstride_pct_leg is relative",
+                    label=label,
+                )
+                continue
             add(
-                "overstride_cm",
-                "cm",
-                "Overstride",
-                [(s.foot, s.overstride_cm) for s in used],
-                method_unc=3.0,
+                key,
+                unit,
+                label,
+                [(s.foot, getattr(s, key)) for s in used],
+                method_unc=unc,
                 fair=angle_fair,
             )
-        else:
-            metrics["overstride_cm"] = MetricSummary(
-                "overstride_cm",
-                "cm",
-                None,
-                "withheld",
-                0,
-                reason="no scale: give --height-cm; overstride_pct_leg is relative to leg length",
-                label="Overstride",
-            )
-        add(
-            "overstride_pct_leg",
-            "% leg",
-            "Overstride (leg length)",
-            [(s.foot, s.overstride_pct_leg) for s in used],
-            method_unc=3.0,
-            fair=angle_fair,
-        )
-        add(
-            "knee_flexion_ic_deg",
-            "deg",
-            "Knee flexion at contact",
-            [(s.foot, s.knee_flexion_ic_deg) for s in used],
-            method_unc=7.0,
-            fair=angle_fair,
-        )
-        add(
-            "peak_knee_flexion_deg",
-            "deg",
-            "Peak knee flexion in stance",
-            [(s.foot, s.peak_knee_flexion_deg) for s in used],
-            method_unc=7.0,
-            fair=angle_fair,
-        )
-        add(
-            "hip_extension_to_deg",
-            "deg",
-            "Hip extension at toe-off",
-            [(s.foot, s.hip_extension_to_deg) for s in used],
-            method_unc=6.0,
-            fair=angle_fair,
-        )
         # clip-level metrics
         hip_c = (_p(uv, "left_hip") + _p(uv, "right_hip")) / 2
         sh_c = (_p(uv, "left_shoulder") + _p(uv, "right_shoulder")) / 2
@@ -548,7 +521,6 @@ def summarise_steps(
             method_unc=6.0,
             fair=angle_fair,
         )
-        del far
     else:
         add(
             "pelvic_drop_deg",

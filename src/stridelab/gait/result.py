@@ -35,10 +35,10 @@ The JSON written by ``stridelab video analyze --json`` is ``GaitAnalysis.to_dict
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from stridelab._util import json_safe
 from stridelab.gait.constants import Foot, MetricQuality
 
 __all__ = [
@@ -52,17 +52,6 @@ __all__ = [
 ]
 
 SCHEMA = "stridelab.gait/1"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN/inf → None, tuples → lists, nested."""
-    if isinstance(value, float):
-        return None if not math.isfinite(value) else round(value, 6)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -175,4 +164,4 @@ class GaitAnalysis:
             "steps": [asdict(s) for s in self.steps],
             "cycle": asdict(self.cycle) if self.cycle is not None else None,
         }
-        return _clean(out)
+        return json_safe(out)

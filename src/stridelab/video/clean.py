@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import butter, sosfiltfilt
 
-from stridelab.video.keypoints import KEYPOINTS, PoseTrack
+from stridelab.video.keypoints import KEYPOINTS, PoseTrack, leg_length_px
 
 __all__ = [
     "CleanTrack",
@@ -283,7 +283,9 @@ class TrackCleaner:
         n, k = conf.shape
         notes: list[str] = []
         fs = track.sampling_rate_hz if n > 1 else 30.0
-        leg_px = _leg_length_px(xy)
+        leg_px = leg_length_px(xy)
+        if not np.isfinite(leg_px) or leg_px < 1.0:
+            leg_px = 1.0  # no complete leg: body-scaled limits collapse to a pixel
         window = max(5, round(0.1 * fs) | 1)
         # at high frame rates a 0.1 s running median follows even the swinging foot
         # closely, so a fixed body-scaled cap is safe; at low rates it is not
@@ -348,18 +350,6 @@ class TrackCleaner:
             cutoff_hz=applied,
             notes=tuple(notes),
         )
-
-
-def _leg_length_px(xy: NDArray[np.float64]) -> float:
-    """Median hip→knee→ankle length over frames and sides (NaN-safe, ≥ 1)."""
-    lengths = []
-    for side in ("left", "right"):
-        h, kn, a = (xy[:, _IDX[f"{side}_{p}"], :] for p in ("hip", "knee", "ankle"))
-        seg = np.linalg.norm(h - kn, axis=1) + np.linalg.norm(kn - a, axis=1)
-        lengths.append(seg)
-    v = np.concatenate(lengths)
-    v = v[np.isfinite(v)]
-    return float(max(np.median(v), 1.0)) if v.size else 1.0
 
 
 def _drop_jumps(xy: NDArray[np.float64], fs: float, leg_px: float) -> int:

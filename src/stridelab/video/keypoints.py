@@ -22,6 +22,7 @@ __all__ = [
     "LEFT_RIGHT_PAIRS",
     "PoseTrack",
     "keypoint_index",
+    "leg_length_px",
     "make_pose_track",
     "with_capture_fps",
 ]
@@ -208,3 +209,15 @@ def with_capture_fps(track: PoseTrack, capture_fps: float, /) -> PoseTrack:
         raise InputError("the keypoints have fewer than two frames: no frame rate to rescale")
     note = f"time rescaled from {stored:.3g} fps stored to {capture_fps:g} fps captured"
     return track.with_(time_s=track.time_s * (stored / capture_fps), notes=(*track.notes, note))
+
+
+def leg_length_px(xy_px: NDArray[np.float64], /) -> float:
+    """Median hip–knee–ankle path length (thigh + shank, px) over frames and both legs
+    of an (n, K, 2) keypoint array; NaN when no leg is ever complete."""
+    lengths = []
+    for side in ("left", "right"):
+        h, k, a = (xy_px[:, KEYPOINTS.index(f"{side}_{p}"), :] for p in ("hip", "knee", "ankle"))
+        lengths.append(np.linalg.norm(h - k, axis=1) + np.linalg.norm(k - a, axis=1))
+    v = np.concatenate(lengths)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else float("nan")
