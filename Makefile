@@ -32,6 +32,7 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate_video.py
+	$(BIN)/python benchmarks/validate_jumps.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
