@@ -10,7 +10,7 @@ DEMO_DIR := .demo
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,video]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,video,web]"
 	touch $(STAMP)
 
 setup: $(STAMP)

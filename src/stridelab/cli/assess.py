@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from stridelab._util import file_sha256
+from stridelab.cli import mobility as mobility_cmd
 from stridelab.cli.state import State, out_console, print_json
 
 __all__ = ["app"]
@@ -169,3 +170,6 @@ def history_cmd(
             r.file_name,
         )
     out_console().print(table)
+
+
+mobility_cmd.register(app)

@@ -17,6 +17,8 @@ from stridelab import __version__
 from stridelab.cli import activity as activity_cmd
 from stridelab.cli import assess as assess_cmd
 from stridelab.cli import athlete as athlete_cmd
+from stridelab.cli import coach as coach_cmd
+from stridelab.cli import serve as serve_cmd
 from stridelab.cli import shoes as shoes_cmd
 from stridelab.cli import video as video_cmd
 from stridelab.cli.state import State, err_console, out_console
@@ -37,6 +39,8 @@ app.add_typer(shoes_cmd.app, name="shoes")
 app.add_typer(athlete_cmd.app, name="athlete")
 app.add_typer(video_cmd.app, name="video")
 app.add_typer(assess_cmd.app, name="test")
+coach_cmd.register(app)
+serve_cmd.register(app)
 
 
 def _version(value: bool) -> None:
