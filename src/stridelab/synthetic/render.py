@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,13 @@ from stridelab.synthetic.runner import (
     runner_truth,
 )
 
-__all__ = ["render_frame", "write_runner_video"]
+__all__ = ["PoseFn", "render_frame", "render_pose_frame", "write_pose_video", "write_runner_video"]
 
 FloatArray = NDArray[np.float64]
 Image = NDArray[np.uint8]
 Color = tuple[int, int, int]
+PoseFn = Callable[[FloatArray], BodyPose]
+"""A figure's 3D points at some times: ``(n,)`` seconds → :class:`BodyPose` with ``n`` rows."""
 
 _SHIFT = 4  # OpenCV sub-pixel bits
 _SKIN: Color = (222, 172, 138)
@@ -72,6 +74,7 @@ class _Scene:
     body: RunnerBody
     background: Image
     floor_y_m: float
+    pose_fn: PoseFn | None = None  # None: the running model of ``spec``
 
 
 def render_frame(spec: RunnerSpec, camera: CameraSpec, time_s: float) -> Image:
@@ -101,16 +104,73 @@ def write_runner_video(
     InputError
         The frame size is odd (``yuv420p`` needs even width and height).
     """
+    truth = runner_truth(spec, camera)
+    _write_frames(_scene(spec, camera), truth.frame_times_s, path, progress)
+    return truth
+
+
+def _pose_scene(pose_fn: PoseFn, camera: CameraSpec, height_cm: float, seed: int) -> _Scene:
+    # A static scene: no treadmill, no moving camera, floor seams fixed to the ground.
+    spec = RunnerSpec(surface="treadmill", height_cm=height_cm, seed=seed)
+    camera = replace(camera, treadmill_visible=False)
+    base = _scene(spec, camera)
+    return replace(base, pose_fn=pose_fn)
+
+
+def render_pose_frame(
+    pose_fn: PoseFn,
+    camera: CameraSpec,
+    time_s: float,
+    *,
+    height_cm: float = 175.0,
+    seed: int = 0,
+) -> Image:
+    """Draw any figure motion (a jump, a squat, a held test pose) at real time ``time_s``.
+
+    ``pose_fn`` gives the model points (see :class:`BodyPose`) for a body of
+    ``height_cm`` (use :func:`~stridelab.synthetic.runner.runner_body` for its segment
+    lengths). The camera stands still and no treadmill is drawn; ``view="side"`` or
+    ``"rear"`` as for the runner (for a front view, turn the figure to face -x).
+    """
+    return _render(_pose_scene(pose_fn, camera, height_cm, seed), float(time_s))
+
+
+def write_pose_video(
+    pose_fn: PoseFn,
+    camera: CameraSpec,
+    path: str | Path,
+    *,
+    duration_s: float,
+    height_cm: float = 175.0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> FloatArray:
+    """Render any figure motion at ``k / camera.fps`` for ``duration_s`` into an H.264 MP4.
+
+    Returns the (n,) real frame times (s), frame k of the file showing time k.
+    """
+    if not (math.isfinite(duration_s) and 0.0 < duration_s <= 3600.0):
+        raise InputError(f"duration_s must be in (0, 3600] s, got {duration_s!r}")
+    times = np.arange(max(1, round(duration_s * camera.fps)), dtype=np.float64) / camera.fps
+    _write_frames(_pose_scene(pose_fn, camera, height_cm, seed), times, path, progress)
+    return times
+
+
+def _write_frames(
+    scene: _Scene,
+    times_s: FloatArray,
+    path: str | Path,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     import av
 
+    camera = scene.camera
     if camera.width_px % 2 or camera.height_px % 2:
         raise InputError(
             f"H.264 yuv420p needs an even frame size, got {camera.width_px}x{camera.height_px}"
         )
-    truth = runner_truth(spec, camera)
-    scene = _scene(spec, camera)
     rate = Fraction(camera.file_fps).limit_denominator(1001)
-    total = truth.n_frames
+    total = len(times_s)
     with av.open(str(path), mode="w") as container:
         stream: Any = container.add_stream("libx264", rate=rate)
         stream.width = camera.width_px
@@ -118,7 +178,7 @@ def write_runner_video(
         stream.pix_fmt = "yuv420p"
         stream.time_base = 1 / rate
         stream.options = {"crf": "17", "preset": "veryfast"}
-        for k, t in enumerate(truth.frame_times_s):
+        for k, t in enumerate(times_s):
             frame = av.VideoFrame.from_ndarray(_render(scene, float(t)), format="rgb24")
             frame.pts = k
             frame.time_base = 1 / rate
@@ -128,7 +188,6 @@ def write_runner_video(
                 progress(k + 1, total)
         for packet in stream.encode():
             container.mux(packet)
-    return truth
 
 
 # --------------------------------------------------------------------------- scene
@@ -184,7 +243,8 @@ def _render(scene: _Scene, time_s: float) -> Image:
 
 def _draw(scene: _Scene, t: float) -> Image:
     img = scene.background.copy()
-    pose = body_pose(scene.spec, np.array([t]))
+    times = np.array([t])
+    pose = body_pose(scene.spec, times) if scene.pose_fn is None else scene.pose_fn(times)
     _draw_ground(img, scene, t, pose)
     figure = _Figure(img, scene, pose, t)
     figure.paint()
