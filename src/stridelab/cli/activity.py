@@ -13,6 +13,7 @@ from rich.table import Table
 
 from stridelab.cli.state import State, out_console, print_json
 from stridelab.errors import InputError
+from stridelab.insights.activity_summary import activity_summary
 from stridelab.store import get_activity, list_activities, load_records
 from stridelab.watch import RECORD_COLUMNS, load, summarize
 
@@ -115,7 +116,7 @@ def list_(
     state: State = ctx.obj
     rows = list_activities(state.db, athlete=state.athlete, sport=sport)
     if json_out:
-        print_json([dict(r.summary, id=r.id) for r in rows])
+        print_json([activity_summary(r) for r in rows])  # the keys GET /api/activities gives
         return
     table = Table(title=f"{len(rows)} activities", title_justify="left")
     for col in ("id", "start", "sport", "km", "moving", "cadence", "GCT ms"):

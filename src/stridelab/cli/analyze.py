@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 from rich.panel import Panel
 from rich.table import Table
 
+from stridelab._util import json_safe
 from stridelab.cli.state import State, out_console, print_json
 from stridelab.insights import Overview, build_overview
 
 __all__ = ["overview_to_dict", "print_overview", "run_analyze"]
 
 
-def _jsonable(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.bool_ | bool):
-        return bool(obj)
-    if isinstance(obj, np.floating | float):
-        v = float(obj)
-        return round(v, 4) if np.isfinite(v) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    return obj
-
-
 def overview_to_dict(ov: Overview) -> dict[str, Any]:
-    return _jsonable(ov)
+    """The overview as JSON-ready values (the same form ``GET /api/overview`` gives)."""
+    return dict(json_safe(ov))
 
 
 _CURVE_LABEL = {

@@ -153,6 +153,34 @@ class GaitAnalysis:
     def used_steps(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.used)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], /) -> GaitAnalysis:
+        """Rebuild an analysis from its ``to_dict()`` form (the stored JSON)."""
+        setup = dict(data.get("setup") or {})
+        scale = Scale(**(setup.pop("scale", None) or {"cm_per_px": None, "source": "none"}))
+        q = dict(data["quality"])
+        q["notes"] = tuple(q.get("notes") or ())
+        q["warnings"] = tuple(q.get("warnings") or ())
+        cycle = data.get("cycle")
+        return cls(
+            video=dict(data.get("video") or {}),
+            setup=setup,
+            scale=scale,
+            quality=VideoQuality(**q),
+            steps=tuple(Step(**s) for s in data.get("steps") or ()),
+            metrics={k: MetricSummary(**m) for k, m in (data.get("metrics") or {}).items()},
+            cycle=None
+            if not cycle
+            else CycleCurves(
+                percent=tuple(cycle["percent"]),
+                curves={
+                    name: {foot: tuple(v) for foot, v in feet.items()}
+                    for name, feet in cycle["curves"].items()
+                },
+                toe_off_percent=dict(cycle.get("toe_off_percent") or {}),
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "schema": SCHEMA,

@@ -264,7 +264,7 @@ def render_summary_text(analysis: GaitAnalysis) -> str:
 # --------------------------------------------------------------------------- cards, tables
 
 
-def _metric_cards(analysis: GaitAnalysis) -> list[dict[str, Any]]:
+def metric_cards(analysis: GaitAnalysis) -> list[dict[str, Any]]:
     cards: list[dict[str, Any]] = []
     for key in _ordered_metric_keys(analysis.metrics):
         mm = analysis.metrics[key]
@@ -324,7 +324,7 @@ def _json_list(values: Sequence[float]) -> list[float | None]:
     return [float(v) if _finite(v) else None for v in values]
 
 
-def _cycle_plots(analysis: GaitAnalysis) -> list[dict[str, Any]]:
+def cycle_plots(analysis: GaitAnalysis) -> list[dict[str, Any]]:
     cycle = analysis.cycle
     if cycle is None or not cycle.curves:
         return []
@@ -396,7 +396,7 @@ def _cycle_plots(analysis: GaitAnalysis) -> list[dict[str, Any]]:
     return plots
 
 
-def _contact_plot(analysis: GaitAnalysis) -> dict[str, Any] | None:
+def contact_plot(analysis: GaitAnalysis) -> dict[str, Any] | None:
     if not analysis.steps:
         return None
     data = []
@@ -626,8 +626,8 @@ def write_html_report(
     if video_path is not None and track is not None:
         snapshots = _write_snapshots(analysis, video_path, track, out, capture_fps)
 
-    plots = _cycle_plots(analysis)
-    contact = _contact_plot(analysis)
+    plots = cycle_plots(analysis)
+    contact = contact_plot(analysis)
     if contact is not None:
         plots.append(contact)
     columns, rows = _step_table(analysis.steps)
@@ -657,7 +657,7 @@ def write_html_report(
         .render(
             title=f"Running gait report – {title_name}",
             summary=render_summary_text(analysis),
-            cards=_metric_cards(analysis),
+            cards=metric_cards(analysis),
             video_name=annotated_video_name,
             plots=plots,
             snapshots=snapshots,

@@ -38,11 +38,16 @@ __all__ = [
     "assign_shoe",
     "ensure_athlete",
     "get_activity",
+    "get_video_analysis",
     "list_activities",
+    "list_assessments",
     "list_shoes",
+    "list_video_analyses",
     "load_records",
     "retire_shoe",
+    "save_assessment",
     "save_file_activities",
+    "save_video_analysis",
     "set_default_shoe",
     "update_athlete",
 ]
@@ -393,6 +398,27 @@ def list_video_analyses(db: Database, /, *, athlete: str = DEFAULT_ATHLETE) -> l
             .order_by(VideoAnalysisRow.analysed_at.desc())
         ).all()
         return list(rows)
+
+
+def get_video_analysis(db: Database, analysis_id: int, /, *, athlete: str = DEFAULT_ATHLETE) -> Any:
+    """One of the athlete's video analyses by id (detached row).
+
+    Raises
+    ------
+    NotFoundError
+        No analysis with that id belongs to the athlete.
+    """
+    from stridelab.store.models import VideoAnalysisRow
+
+    with db.session() as s:
+        row = s.scalar(
+            select(VideoAnalysisRow)
+            .join(AthleteRow, AthleteRow.id == VideoAnalysisRow.athlete_id)
+            .where(VideoAnalysisRow.id == analysis_id, AthleteRow.name == athlete)
+        )
+        if row is None:
+            raise NotFoundError(f"no video analysis with id {analysis_id}")
+        return row
 
 
 def save_assessment(
