@@ -1,9 +1,222 @@
-"""``stridelab test list|guide|run`` (being built)."""
+"""``stridelab test list|guide|run``: mobility and stability self-tests by camera."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from stridelab.cli.state import State, out_console, print_json
+
+__all__ = ["register"]
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+def _performed_at(source: Path, on: str | None) -> datetime:
+    from stridelab.errors import InputError
+
+    if on is None:
+        return datetime.fromtimestamp(source.stat().st_mtime, tz=UTC)
+    try:
+        return datetime.combine(date.fromisoformat(on), time(12), tzinfo=UTC)
+    except ValueError:
+        raise InputError(f"--date must be YYYY-MM-DD, got {on!r}") from None
 
 
 def register(app: typer.Typer) -> None:
     """Add the mobility and stability test commands to the ``test`` group."""
+
+    @app.command("list")
+    def list_cmd(
+        json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """The mobility and stability self-tests (names for ``test guide`` / ``test run``)."""
+        from stridelab.assess.mobility import TESTS
+
+        if json_out:
+            print_json(
+                [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "inputs": list(t.inputs),
+                        "view": t.view,
+                        "unit": t.unit,
+                        "aliases": list(t.aliases),
+                        "mdc": t.mdc,
+                        "has_norm": t.norm is not None,
+                    }
+                    for t in TESTS.values()
+                ]
+            )
+            return
+        table = Table(title="Mobility and stability tests")
+        for col in ("test", "also", "what", "input", "view", "unit", "MDC"):
+            table.add_column(col)
+        for t in TESTS.values():
+            table.add_row(
+                t.id,
+                ", ".join(t.aliases[:3]),
+                t.name,
+                "/".join(t.inputs),
+                t.view,
+                t.unit,
+                _fmt(t.mdc, t.unit),
+            )
+        con = out_console()
+        con.print(table)
+        con.print(
+            "`stridelab test guide NAME` explains a test; "
+            "`stridelab test run NAME FILE` measures it."
+        )
+
+    @app.command("guide")
+    def guide_cmd(
+        name: Annotated[str, typer.Argument(help="A test id or name from `stridelab test list`.")],
+    ) -> None:
+        """How to do and film a test, what counts, its norm and minimal detectable change."""
+        from stridelab.assess.mobility import resolve_test
+
+        info, _ = resolve_test(name)
+        out_console().print(info.guide(), markup=False)
+
+    @app.command("run")
+    def run_cmd(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Test id or name (see `stridelab test list`).")],
+        source: Annotated[Path, typer.Argument(help="A photo (JPEG/PNG) or a short video.")],
+        side: Annotated[
+            str | None, typer.Option("--side", help="left | right: the leg or side tested.")
+        ] = None,
+        height_cm: Annotated[
+            float | None,
+            typer.Option("--height-cm", help="Body height for cm values (else the profile's)."),
+        ] = None,
+        on: Annotated[
+            str | None, typer.Option("--date", help="Test date YYYY-MM-DD (default: file date).")
+        ] = None,
+        points: Annotated[
+            str | None,
+            typer.Option(
+                "--points",
+                help="Big toe: 'x1,y1;x2,y2;x3,y3' pixels (metatarsal, toe joint, toe tip).",
+            ),
+        ] = None,
+        json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
+    ) -> None:
+        """Measure a mobility or stability test from a photo or video and store it."""
+        from stridelab._util import file_sha256
+        from stridelab.assess.mobility import compare_with_baseline, mobility_symmetry, run_test
+        from stridelab.assess.mobility.catalogue import TESTS
+        from stridelab.errors import InputError
+        from stridelab.store.repository import ensure_athlete, list_assessments, save_assessment
+
+        state: State = ctx.obj
+        if not source.is_file():
+            raise InputError(f"{source}: no such file")
+        if side is not None and side not in ("left", "right"):
+            raise InputError(f"--side must be left or right, got {side!r}")
+        performed = _performed_at(source, on)
+        athlete = ensure_athlete(state.db, state.athlete)
+        height = height_cm if height_cm is not None else athlete.height_cm
+        sex = athlete.sex if athlete.sex in ("male", "female") else None
+        result = run_test(name, source, side=side, height_cm=height, sex=sex, points=points)
+        data = result.to_dict()
+        earlier = [
+            {**r.result, "performed_at": r.performed_at.isoformat()}
+            for r in list_assessments(state.db, athlete=state.athlete, test=result.test)
+            if isinstance(r.result, dict) and r.performed_at < performed
+        ]
+        data["baseline"] = compare_with_baseline(data, earlier)
+        # One photo can hold both sides (big toe with --points): a side is its own result.
+        key = file_sha256(source)
+        if data["summary"]["side"] is not None:
+            key = hashlib.sha256(f"{key}:{data['summary']['side']}".encode()).hexdigest()
+        row_id, replaced = save_assessment(
+            state.db,
+            data,
+            sha256=key,
+            file_name=source.name,
+            performed_at=performed,
+            athlete=state.athlete,
+        )
+        stored = [
+            {**r.result, "performed_at": r.performed_at.isoformat()}
+            for r in list_assessments(state.db, athlete=state.athlete, test=result.test)
+            if isinstance(r.result, dict)
+        ]
+        symmetry = mobility_symmetry(stored)
+        key = result.test + (f":{result.variant}" if result.variant else "")
+        if json_out:
+            print_json({**data, "symmetry": symmetry.get(key)})
+            return
+        con = out_console()
+        info = TESTS[result.test]
+        s = data["summary"]
+        digits = 0 if s["unit"] == "reps" else 1
+        con.print(
+            f"[bold]{info.name}[/] ({data['input_kind']}"
+            + (f", {s['side']}" if s["side"] else "")
+            + (f", {result.variant}" if result.variant else "")
+            + f"): [bold]{_fmt(s['value'], s['unit'], digits)}[/]  quality {s['quality']}"
+        )
+        norm = s["norm"]
+        if norm is not None:
+            con.print(
+                f"norm: {norm['status']} the cut-off {norm['cutoff']:g} {s['unit']} — "
+                f"{norm['population']} ({norm['source']})",
+                markup=False,
+            )
+        mdc = _fmt(s["mdc"], s["unit"]) if s["mdc"] is not None else "none published"
+        con.print(f"minimal detectable change: {mdc}", markup=False)
+        base = data["baseline"]
+        if base is not None:
+            con.print(
+                f"since your baseline ({_fmt(base['baseline_value'], s['unit'], digits)}): "
+                f"{base['change']:+.{digits}f} {s['unit']} — {base['note']}",
+                markup=False,
+            )
+        sym = symmetry.get(key)
+        if sym is not None:
+            con.print(
+                f"left {_fmt(sym['left'], s['unit'], digits)}, right "
+                f"{_fmt(sym['right'], s['unit'], digits)}"
+                + (f", symmetry {sym['lsi_pct']:.0f}%" if sym["lsi_pct"] is not None else "")
+                + (
+                    " (a real difference)"
+                    if sym["real"]
+                    else (" (within the MDC)" if sym["real"] is False else "")
+                ),
+                markup=False,
+            )
+        per_rep = data["result"].get("per_rep")
+        if per_rep:
+            table = Table(title="Reps")
+            cols = [k for k in per_rep[0] if k != "index"]
+            table.add_column("#")
+            for c in cols:
+                table.add_column(c.replace("_", " "))
+            for row in per_rep:
+                table.add_row(
+                    str(row["index"]),
+                    *[
+                        _fmt(row[c], "", 1) if isinstance(row[c], float) else str(row[c])
+                        for c in cols
+                    ],
+                )
+            con.print(table)
+        for w in s["warnings"]:
+            con.print(f"[yellow]warning:[/] {w}")
+        for n in data.get("notes", []):
+            con.print(f"[dim]note: {n}[/]")
+        action = "replaced the earlier result of this file" if replaced else "stored"
+        con.print(f"{action} (id {row_id}, athlete {state.athlete}, {performed:%Y-%m-%d})")
