@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -114,11 +113,9 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
     ) -> None:
         """Measure a mobility or stability test from a photo or video and store it."""
-        from stridelab._util import file_sha256
-        from stridelab.assess.mobility import compare_with_baseline, mobility_symmetry, run_test
-        from stridelab.assess.mobility.catalogue import TESTS
+        from stridelab.assess.mobility import TESTS, record_test
         from stridelab.errors import InputError
-        from stridelab.store.repository import ensure_athlete, list_assessments, save_assessment
+        from stridelab.store.repository import ensure_athlete
 
         state: State = ctx.obj
         if not source.is_file():
@@ -127,46 +124,30 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"--side must be left or right, got {side!r}")
         performed = _performed_at(source, on)
         athlete = ensure_athlete(state.db, state.athlete)
-        height = height_cm if height_cm is not None else athlete.height_cm
-        sex = athlete.sex if athlete.sex in ("male", "female") else None
-        result = run_test(name, source, side=side, height_cm=height, sex=sex, points=points)
-        data = result.to_dict()
-        earlier = [
-            {**r.result, "performed_at": r.performed_at.isoformat()}
-            for r in list_assessments(state.db, athlete=state.athlete, test=result.test)
-            if isinstance(r.result, dict) and r.performed_at < performed
-        ]
-        data["baseline"] = compare_with_baseline(data, earlier)
-        # One photo can hold both sides (big toe with --points): a side is its own result.
-        key = file_sha256(source)
-        if data["summary"]["side"] is not None:
-            key = hashlib.sha256(f"{key}:{data['summary']['side']}".encode()).hexdigest()
-        row_id, replaced = save_assessment(
+        rec = record_test(
             state.db,
-            data,
-            sha256=key,
-            file_name=source.name,
-            performed_at=performed,
+            name,
+            source,
             athlete=state.athlete,
+            performed_at=performed,
+            side=side,
+            height_cm=height_cm if height_cm is not None else athlete.height_cm,
+            sex=athlete.sex if athlete.sex in ("male", "female") else None,
+            points=points,
         )
-        stored = [
-            {**r.result, "performed_at": r.performed_at.isoformat()}
-            for r in list_assessments(state.db, athlete=state.athlete, test=result.test)
-            if isinstance(r.result, dict)
-        ]
-        symmetry = mobility_symmetry(stored)
-        key = result.test + (f":{result.variant}" if result.variant else "")
+        data, sym, row_id, replaced = rec.data, rec.symmetry, rec.row_id, rec.replaced
+        test_id, variant = data["test"], data.get("variant")
         if json_out:
-            print_json({**data, "symmetry": symmetry.get(key)})
+            print_json({**data, "symmetry": sym})
             return
         con = out_console()
-        info = TESTS[result.test]
+        info = TESTS[test_id]
         s = data["summary"]
         digits = 0 if s["unit"] == "reps" else 1
         con.print(
             f"[bold]{info.name}[/] ({data['input_kind']}"
             + (f", {s['side']}" if s["side"] else "")
-            + (f", {result.variant}" if result.variant else "")
+            + (f", {variant}" if variant else "")
             + f"): [bold]{_fmt(s['value'], s['unit'], digits)}[/]  quality {s['quality']}"
         )
         norm = s["norm"]
@@ -185,7 +166,6 @@ def register(app: typer.Typer) -> None:
                 f"{base['change']:+.{digits}f} {s['unit']} — {base['note']}",
                 markup=False,
             )
-        sym = symmetry.get(key)
         if sym is not None:
             con.print(
                 f"left {_fmt(sym['left'], s['unit'], digits)}, right "
