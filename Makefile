@@ -32,7 +32,7 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate_video.py
-	$(BIN)/python benchmarks/validate_jumps.py
+	$(BIN)/python benchmarks/validate_jumps.py --video
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

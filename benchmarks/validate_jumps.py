@@ -1,17 +1,23 @@
 """Accuracy of the jump and hop tests against synthetic truth (figures in docs/jumps.md).
 
 Worst-case errors over seeds, test types and sampling rates, for the force-plate
-analysis (exact jump physics) and the accelerometer analysis (gravity, tilt, noise).
+analysis (exact jump physics) and the accelerometer analysis (gravity, tilt, noise);
+with ``--video``, median and max errors of the video analysis on rendered jumpers
+(``synthetic/jump_video.py``) through the real pose model (BlazePose full) at 30, 60
+and 240 fps (the 240 fps clips are slow-motion files stored at 30 fps, analysed with
+``capture_fps=240``), and on exact synthetic keypoints.
 
-Usage: ``python benchmarks/validate_jumps.py [--seeds N]``.
+Usage: ``python benchmarks/validate_jumps.py [--seeds N] [--video] [--video-only]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import statistics
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from stridelab.assess.accelerometer import analyze_accelerometer, load_accelerometer_csv
 from stridelab.assess.force_plate import analyze_force_plate, load_force_plate_csv
@@ -92,11 +98,87 @@ def accelerometer(seeds: int, tmp: Path) -> dict[int, dict[str, float]]:
     return out
 
 
+def _video_errors(res: Any, truth: Any, errs: dict[str, list[float]]) -> None:
+    if len(res.jumps) != len(truth.jumps):
+        errs.setdefault("count_mismatch", []).append(1.0)
+        return
+    for got, want in zip(res.jumps, truth.jumps, strict=True):
+        errs.setdefault("flight_ms", []).append(abs(got.flight_time_ms - want.flight_time_ms))
+        errs.setdefault("flight_signed_ms", []).append(got.flight_time_ms - want.flight_time_ms)
+        errs.setdefault("takeoff_ms", []).append(
+            1000 * abs(got.takeoff_time_s - want.takeoff_time_s)
+        )
+        errs.setdefault("landing_ms", []).append(
+            1000 * abs(got.landing_time_s - want.landing_time_s)
+        )
+        errs.setdefault("height_cm", []).append(abs(got.height_flight_cm - want.height_cm))
+        if want.contact_time_ms is not None and got.contact_time_ms is not None:
+            errs.setdefault("contact_ms", []).append(
+                abs(got.contact_time_ms - want.contact_time_ms)
+            )
+            errs.setdefault("rsi_pct", []).append(100 * (_rel(got.rsi, want.rsi) or 0))
+
+
+def video(
+    tmp: Path, rates: tuple[int, ...], *, rendered: bool
+) -> dict[int, dict[str, list[float]]]:
+    """Errors per frame rate over the five tests: rendered clips through BlazePose
+    (``rendered``) or exact keypoints with 1 px noise."""
+    from stridelab.assess.video_jumps import analyze_jump_track, analyze_jump_video
+    from stridelab.synthetic.jump_video import (
+        JumpVideoSpec,
+        default_jump_camera,
+        synthetic_jump_keypoints,
+        write_jump_video,
+    )
+
+    out: dict[int, dict[str, list[float]]] = {}
+    for fps in rates:
+        errs: dict[str, list[float]] = {}
+        for test in TESTS:
+            spec = JumpVideoSpec(test=test)  # type: ignore[arg-type]
+            if rendered:
+                cam = default_jump_camera(fps, stored_fps=30.0 if fps > 60 else None)
+                path = tmp / f"{test}-{fps}.mp4"
+                truth = write_jump_video(spec, cam, path)
+                res = analyze_jump_video(
+                    path,
+                    test=test,
+                    capture_fps=float(fps) if fps > 60 else None,  # type: ignore[arg-type]
+                )
+            else:
+                track, truth = synthetic_jump_keypoints(
+                    spec, default_jump_camera(fps), noise_px=1.0
+                )
+                res = analyze_jump_track(track, test=test)  # type: ignore[arg-type]
+            _video_errors(res, truth, errs)
+            print(f"  video {fps} fps {test}: {len(res.jumps)} jumps", flush=True)
+        out[fps] = errs
+    return out
+
+
+def _print_video(name: str, table: dict[int, dict[str, list[float]]]) -> None:
+    for fps, errs in table.items():
+        cells = ", ".join(
+            f"{k} {statistics.median(v):.2f}/{max(v, key=abs):.2f}" for k, v in sorted(errs.items())
+        )
+        print(f"{name} {fps} fps, median/max over all jumps of 5 tests: {cells}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=8)
+    ap.add_argument("--video", action="store_true", help="also the video analysis (slow)")
+    ap.add_argument("--video-only", action="store_true", help="only the video analysis")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.video or args.video_only:
+            _print_video(
+                "video keypoints (1 px noise)", video(Path(tmp), (30, 60, 240), rendered=False)
+            )
+            _print_video("video BlazePose", video(Path(tmp), (30, 60, 240), rendered=True))
+        if args.video_only:
+            return
         for name, table in (
             ("force plate", force_plate(args.seeds, Path(tmp))),
             ("accelerometer", accelerometer(args.seeds, Path(tmp))),

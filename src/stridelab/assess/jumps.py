@@ -1,8 +1,9 @@
 """One entry point for jump and hop tests: a file in, a :class:`JumpTestResult` out.
 
-The input kind is found from the content: a video container (not analysed yet: the
-message says what to use instead), a phone accelerometer CSV (phyphox export or
-``time,ax,ay,az``) or a force-plate CSV (time and vertical force).
+The input kind is found from the content: a video container (side view, feet visible:
+take-off and landing from the toe keypoints, :mod:`stridelab.assess.video_jumps`), a
+phone accelerometer CSV (phyphox export or ``time,ax,ay,az``) or a force-plate CSV
+(time and vertical force).
 """
 
 from __future__ import annotations
@@ -54,14 +55,19 @@ def analyze_jump_file(
     mass_kg: float | None = None,
     drop_height_cm: float | None = None,
     capture_fps: float | None = None,
+    person: str = "auto",
 ) -> JumpTestResult:
     """Analyse a jump or hop test file (kind found from the content).
+
+    ``capture_fps`` (real capture rate of a slow-motion video) and ``person`` (``auto``,
+    an index or ``x,y,w,h``) apply to videos only; ``mass_kg`` and ``drop_height_cm``
+    to force plates only.
 
     Raises
     ------
     InputError
-        Unknown test, implausible mass or drop height, a video (not supported yet), or
-        anything the format readers refuse.
+        Unknown test, implausible mass, drop height or frame rate, or anything the
+        format readers and the analyses refuse (e.g. a video with no jump in it).
     """
     p = Path(path)
     if test not in JUMP_TESTS:
@@ -70,16 +76,16 @@ def analyze_jump_file(
         raise InputError(f"--mass-kg {mass_kg:g} is not a plausible body mass (20–250 kg)")
     if drop_height_cm is not None and not 5 <= drop_height_cm <= 120:
         raise InputError(f"--drop-height-cm {drop_height_cm:g} is not plausible (5–120 cm)")
+    if capture_fps is not None and not 1 <= capture_fps <= 2000:
+        raise InputError(f"--capture-fps {capture_fps:g} is not a plausible frame rate (1–2000)")
     if not p.is_file():
         raise InputError(f"{p}: no such file")
     kind = detect_jump_input(p)
     kind_test = cast(JumpTest, test)
     if kind == "video":
-        raise InputError(
-            f"{p.name} is a video: jump tests from video are not analysed yet. Use a phone "
-            "accelerometer recording (e.g. the phyphox app, phone at the waist) or a "
-            "force-plate CSV."
-        )
+        from stridelab.assess.video_jumps import analyze_jump_video
+
+        return analyze_jump_video(p, test=kind_test, capture_fps=capture_fps, person=person)
     if kind == "accelerometer":
         from stridelab.assess.accelerometer import analyze_accelerometer, load_accelerometer_csv
 

@@ -1,4 +1,4 @@
-"""``stridelab test …``: jump and hop tests from a force plate or a phone accelerometer."""
+"""``stridelab test …``: jump and hop tests from a video, a force plate or a phone accelerometer."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def jump_cmd(
     source: Annotated[
         Path,
         typer.Argument(
-            help="A force-plate CSV (time + vertical force, one or two plates, ≥ 500 Hz) or "
-            "a phone accelerometer CSV (phyphox export, or time,ax,ay,az)."
+            help="A side-view video (feet and floor visible; 60 fps or more, slow motion "
+            "best), a force-plate CSV (time + vertical force, one or two plates, ≥ 500 Hz) "
+            "or a phone accelerometer CSV (phyphox export, or time,ax,ay,az)."
         ),
     ],
     test_type: Annotated[
@@ -44,8 +45,17 @@ def jump_cmd(
         float | None, typer.Option("--drop-height-cm", help="Box height of a drop jump.")
     ] = None,
     capture_fps: Annotated[
-        float | None, typer.Option("--capture-fps", help="For videos (not yet supported).")
+        float | None,
+        typer.Option(
+            "--capture-fps",
+            help="Video: real capture rate of a slow-motion file (e.g. 240); else read "
+            "from the file's metadata.",
+        ),
     ] = None,
+    person: Annotated[
+        str,
+        typer.Option("--person", help="Video: whom to analyse: auto, an index or x,y,w,h."),
+    ] = "auto",
     on: Annotated[
         str | None, typer.Option("--date", help="Test date YYYY-MM-DD (default: file date).")
     ] = None,
@@ -66,6 +76,7 @@ def jump_cmd(
         mass_kg=mass_kg,
         drop_height_cm=drop_height_cm,
         capture_fps=capture_fps,
+        person=person,
     )
     data = result.to_dict()
     sha = file_sha256(source)
@@ -156,16 +167,21 @@ def history_cmd(
         )
         return
     table = Table(title=f"Test results of {state.athlete}")
-    for col in ("id", "date", "test", "input", "best height", "best RSI", "file"):
+    for col in ("id", "date", "test", "input", "result", "best RSI", "file"):
         table.add_column(col)
     for r in rows:
         s = r.summary
+        if "unit" in s:  # a mobility or stability self-test: its primary value and side
+            value = _fmt(s.get("value"), str(s["unit"]), 0 if s["unit"] == "reps" else 1)
+            result = f"{value} {s['side']}" if s.get("side") else value
+        else:
+            result = _fmt(s.get("best_height_cm"), "cm")
         table.add_row(
             str(r.id),
             f"{r.performed_at:%Y-%m-%d}",
             r.test,
             r.input_kind,
-            _fmt(s.get("best_height_cm"), "cm"),
+            result,
             _fmt(s.get("best_rsi"), "", 2),
             r.file_name,
         )

@@ -7,7 +7,9 @@ Garmin's official encoder) and its :class:`SyntheticTruth`, the values exactly a
 stored in the file, per record and per lap, so readers and analyses can be tested
 against known answers. And a running figure: a :class:`RunnerSpec` and a
 :class:`CameraSpec` in; exact keypoints (:func:`synthetic_keypoints`), rendered frames and
-an H.264 clip (:func:`write_runner_video`) with their :class:`RunnerTruth` out.
+an H.264 clip (:func:`write_runner_video`) with their :class:`RunnerTruth` out; the
+same for jumps and hops (:class:`JumpVideoSpec`, :func:`write_jump_video`), force-plate
+and accelerometer jump traces, and the test poses (:mod:`stridelab.synthetic.poses`).
 """
 
 from stridelab.synthetic.accel_jumps import (
@@ -23,6 +25,15 @@ from stridelab.synthetic.fit_run import (
     SyntheticTruth,
     synthetic_run,
     write_synthetic_run,
+)
+from stridelab.synthetic.jump_video import (
+    JumpVideoSpec,
+    JumpVideoTruth,
+    default_jump_camera,
+    jump_pose,
+    jump_truth,
+    synthetic_jump_keypoints,
+    write_jump_video,
 )
 from stridelab.synthetic.jumps import (
     SyntheticForcePlate,
@@ -41,6 +52,8 @@ from stridelab.synthetic.runner import (
 
 __all__ = [
     "CameraSpec",
+    "JumpVideoSpec",
+    "JumpVideoTruth",
     "RunnerSpec",
     "RunnerTruth",
     "StepTruth",
@@ -50,13 +63,18 @@ __all__ = [
     "SyntheticRun",
     "SyntheticRunSpec",
     "SyntheticTruth",
+    "default_jump_camera",
+    "jump_pose",
+    "jump_truth",
     "render_frame",
     "runner_truth",
     "simulate_accel_jumps",
     "simulate_force_plate_jump",
+    "synthetic_jump_keypoints",
     "synthetic_keypoints",
     "synthetic_run",
     "write_force_plate_csv",
+    "write_jump_video",
     "write_phyphox_csv",
     "write_plain_csv",
     "write_runner_video",
