@@ -112,6 +112,16 @@ def test_load_shoes_and_jump_decline() -> None:
     assert "shoes-single-pair" in fs and fs["shoes-wear-trainer"].value == pytest.approx(102.9)
     cmj = _by_id(findings_from_evidence(P.masters_marathoner()))["capacity-cmj"]
     assert cmj.severity == "watch" and "-14%" in cmj.seen and cmj.value == 24.0
+    assert cmj.title == "CMJ jump height: fell since the last test"
+
+
+@pytest.mark.parametrize("spm", [150.0, 165.0, 180.0, 195.0])
+def test_step_rate_alone_is_never_judged_against_a_universal_target(spm: float) -> None:
+    """Without a landing problem any step rate, far from 180 or not, is only information."""
+    ev = Evidence("x", video=(P.video("cadence_spm", spm),))
+    (cad,) = [f for f in findings_from_evidence(ev) if f.pattern == "cadence"]
+    assert cad.id == "cadence-own-curve" and cad.severity == "info"
+    assert cad.value == spm and "180" not in cad.why + cad.title
 
 
 def test_nothing_stored_gives_only_baseline_findings() -> None:

@@ -96,6 +96,20 @@ def test_a_good_entry_parses_with_its_dose() -> None:
         ({"dosage": {"control": {"sets": 2, "reps": 5, "tempo": "3-1-1"}}}, "unknown fields"),
         ({"dosage": {"control": {"sets": 2, "reps": 5, "per_side": "yes"}}}, "per_side"),
         ({"cues": "one cue"}, "cues must be a list"),
+        (
+            {"category": "power", "dosage": {"control": {"sets": 2, "contacts": 20}}},
+            "dosed only at the power level",
+        ),
+        ({"category": "power", "dosage": {"power": {"sets": 2, "reps": 10}}}, "in contacts"),
+        ({"dosage": {"control": {"sets": 2, "contacts": 20}}}, "in contacts"),
+        (
+            {
+                "category": "power",
+                "dosage": {"power": {"sets": 2, "contacts": 40, "per_side": True}},
+            },
+            "per_side is not allowed",
+        ),
+        ({"category": "cue", "dosage": {"control": {"sets": 1, "reps": 10}}}, "duration_s"),
     ],
 )
 def test_validator_rejects_bad_entries(change: dict[str, Any], message: str) -> None:

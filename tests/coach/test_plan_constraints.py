@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from stridelab.coach.findings import Evidence, Measurement
 from stridelab.coach.library import MAX_CONTACTS_PER_SESSION, available_equipment, load_library
 from stridelab.coach.plan import (
+    FAMILY,
     MAX_SESSION_MIN,
+    NO_NEW_POWER_DAYS,
+    POWER_INTRO,
+    POWER_INTRO_MAX_CONTACTS,
+    POWER_INTRO_SESSIONS,
+    POWER_SESSIONS_PER_WEEK,
+    RACE_WEEK_DAYS,
     SESSION_KINDS,
     Plan,
     PlanRequest,
@@ -23,7 +30,7 @@ from stridelab.errors import InputError
 from tests.coach import profiles as P
 
 LEVEL = {"control": 0, "strength": 1, "power": 2}
-KIND_LEVEL = {"stability": 0, "strength": 1, "power": 2}
+SKILL_KINDS = ("mobility", "stability", "strength", "power")
 LIB = {e.id: e for e in load_library()}
 START = date(2026, 12, 7)
 
@@ -126,15 +133,31 @@ def requests(draw: st.DrawFn) -> PlanRequest:
     )
 
 
+def _kind_matches_items(kind: str, items: list) -> bool:
+    """A skill session is named after what it holds (independent of the planner)."""
+    mins = {c: sum(i.minutes for i in items if i.category == c) for c in SKILL_KINDS}
+    if kind == "power":
+        return mins["power"] > 0
+    if kind == "mobility":
+        return all(i.category == "mobility" for i in items)
+    other = "stability" if kind == "strength" else "strength"
+    return mins["power"] == 0 and mins[kind] > 0 and mins[kind] >= mins[other]
+
+
 def check_plan(plan: Plan, ev: Evidence, req: PlanRequest) -> None:
     have = available_equipment(req.equipment)
     ids = {f.id for f in plan.findings}
+    answerable = {f.id for f in plan.findings if f.severity != "info" and f.pattern != "baseline"}
+    power_sessions = 0
+    race_week_skill = 0
+    practised: set[str] = set()
     assert len(plan.weeks) == req.weeks
     phases = [LEVEL[w.phase] for w in plan.weeks]
     assert phases == sorted(phases), "progression went back"
     feedback = []
     retest_weeks = []
     for w in plan.weeks:
+        week_power = 0
         # time budget never exceeded
         assert w.minutes == sum(s.minutes for s in w.sessions) <= req.minutes_per_week
         for s in w.sessions:
@@ -145,18 +168,33 @@ def check_plan(plan: Plan, ev: Evidence, req: PlanRequest) -> None:
             for i in s.items:
                 # only available equipment
                 assert set(i.equipment) <= have, (i.id, i.equipment, have)
-                # every item answers a finding or a named rule
+                # every item answers a finding or a named rule; only open findings count
                 assert (i.finding_ids and set(i.finding_ids) <= ids) or i.rule in RULES, i
+                assert set(i.finding_ids) <= answerable, (i.id, i.finding_ids)
                 assert i.reason
                 if i.category != "test":
                     ex = LIB[i.id]
                     assert w.phase in ex.dosage, (i.id, w.phase)  # dosed at the week's level
                     contacts += ex.dosage[w.phase].contacts or 0
             assert contacts <= MAX_CONTACTS_PER_SESSION
-            if s.kind in KIND_LEVEL:  # a session never runs ahead of its week's level
-                assert KIND_LEVEL[s.kind] <= LEVEL[w.phase], (s.kind, w.phase)
-            if s.kind == "power" or any(i.category == "power" for i in s.items):
+            if s.kind in SKILL_KINDS:
+                # the session's name says what it holds; one variant of a movement
+                assert _kind_matches_items(s.kind, list(s.items)), s
+                families = [FAMILY.get(i.id, i.id) for i in s.items]
+                assert len(families) == len(set(families)), families
+            jumps = [i.id for i in s.items if i.category == "power"]
+            if jumps:
                 assert w.phase == "power" and not w.guardrail
+                # low, quick hops first
+                if power_sessions < POWER_INTRO_SESSIONS:
+                    assert set(jumps) <= POWER_INTRO, jumps
+                    assert contacts <= POWER_INTRO_MAX_CONTACTS, contacts
+                power_sessions += 1
+                week_power += 1
+                assert week_power <= POWER_SESSIONS_PER_WEEK
+            if s.kind == "run-cue":
+                # the dose says the minutes scheduled
+                assert f"{60 * s.items[0].minutes} s" in (s.items[0].dosage or ""), s.items[0]
             if s.kind == "run-cue":
                 assert s.run in ("easy run", "long run") and len(s.items) == 1
                 feedback.append(s.items[0].feedback_pct)
@@ -171,6 +209,16 @@ def check_plan(plan: Plan, ev: Evidence, req: PlanRequest) -> None:
                     assert s.minutes <= MAX_SESSION_MIN // 2  # strength taper
                 if 0 <= days_to_race <= 7:
                     assert not any(i.category == "power" for i in s.items)
+                # no first plyometrics in the last two weeks
+                if jumps and days_to_race <= NO_NEW_POWER_DAYS:
+                    assert power_sessions > 1, s
+                if 0 <= days_to_race <= RACE_WEEK_DAYS and s.kind in SKILL_KINDS[1:]:
+                    race_week_skill += 1
+                    assert race_week_skill <= 1, "more than one skill session in race week"
+                if 3 <= days_to_race <= 9 and s.kind in SKILL_KINDS[1:] and practised:
+                    assert {i.id for i in s.items} <= practised, "new exercise in the taper"
+            if s.kind in SKILL_KINDS[1:]:
+                practised |= {i.id for i in s.items}
     # feedback on the run-form cue only fades
     assert feedback == sorted(feedback, reverse=True)
     # re-tests present, the last one in the last week outside the race taper

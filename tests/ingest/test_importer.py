@@ -88,3 +88,17 @@ def test_an_unexpected_bug_in_one_file_does_not_stop_the_batch(tmp_path, db, mon
     assert [o.status for o in report.outcomes] == ["imported", "refused"]
     assert "internal error" in report.outcomes[1].reason
     assert "simulated reader bug" in caplog.text
+
+
+def test_a_corrupt_deflate_member_is_a_damaged_member(tmp_path, db):
+    archive = tmp_path / "export.zip"
+    payload = synthetic_run().fit_bytes
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("run.fit", payload)
+    raw = bytearray(archive.read_bytes())
+    start = 30 + len("run.fit")  # the member's data follows its local header
+    raw[start : start + 64] = b"\xff" * 64  # not a valid deflate stream any more
+    archive.write_bytes(bytes(raw))
+    (outcome,) = import_paths(db, [archive]).outcomes
+    assert outcome.status == "refused"
+    assert "damaged member" in outcome.reason

@@ -23,6 +23,9 @@ with warnings.catch_warnings():
 
 
 def make_settings(root: Path, **overrides: Any) -> WebSettings:
+    """Settings over ``root``; the test client's host name ``testserver`` is accepted
+    (without a token the app answers only to loopback names)."""
+    overrides.setdefault("extra_hosts", frozenset({"testserver"}))
     return WebSettings(
         data_dir=root / "data", db_url=f"sqlite:///{root / 'stridelab.db'}", **overrides
     )

@@ -242,13 +242,33 @@ def test_other_sites_cannot_post_uploads(client, settings, fit_run) -> None:
 # --------------------------------------------------------------------------- video
 
 
-def test_video_upload_is_analysed_reported_and_seekable(client, settings, runner_clip) -> None:
+def test_video_upload_is_analysed_reported_and_seekable(
+    client, settings, runner_clip, monkeypatch
+) -> None:
+    from stridelab.web import tasks
+
+    reported: list[tuple[float, str]] = []
+    make_work = tasks.video_analysis_work
+
+    def recording_work(*args, **kwargs):  # what the job tells the progress bar
+        work = make_work(*args, **kwargs)
+        return lambda report: work(lambda f, stage: (reported.append((f, stage)), report(f, stage)))
+
+    monkeypatch.setattr(tasks, "video_analysis_work", recording_work)
     data = runner_clip.path.read_bytes()
     r = _upload(client, runner_clip.path.name, data, height_cm=runner_clip.spec.height_cm)
     assert r.status_code == 202
     assert r.json()["kind"] == "video"
     job = wait_for_job(client, r.json()["job_id"], timeout_s=180)
     assert job["status"] == "done", job["error"]
+    # the bar moves through both long stages, frame by frame, never backwards
+    fractions = [f for f, _stage in reported]
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] < 1
+    n_frames = round(runner_clip.spec.duration_s * runner_clip.camera.fps)
+    stages = [stage for _f, stage in reported]
+    assert stages.count("finding joints") >= n_frames // 2
+    assert stages.count("drawing the annotated video") >= n_frames // 2
+    assert len(set(fractions)) >= n_frames
     result = job["result"]
     # the numbers against the rendered runner's exact truth (3 s at 30 fps: coarse)
     assert result["summary"]["cadence_spm"] == pytest.approx(runner_clip.truth.cadence_spm, abs=4.0)
@@ -277,6 +297,13 @@ def test_video_upload_is_analysed_reported_and_seekable(client, settings, runner
     part = client.get(f"/videos/{video_id}/files/annotated.mp4", headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and len(part.content) == 100
     assert part.content[4:8] == b"ftyp"
+    # the stand-alone report finds everything it loads (plotly.js, video, snapshots)
+    report = client.get(f"/videos/{video_id}/files/report.html")
+    assert report.status_code == 200 and "text/html" in report.headers["content-type"]
+    loaded = set(re.findall(r'(?:src|href)="([^"#:?]+)"', report.text))
+    assert {"plotly.min.js", "annotated.mp4"} <= loaded
+    for name in loaded:
+        assert client.get(f"/videos/{video_id}/files/{name}").status_code == 200, name
     for name in ("keypoints.csv", "..%2F..%2Fstridelab.db", "x.jpg", "report.html%00.csv"):
         assert client.get(f"/videos/{video_id}/files/{name}").status_code == 404, name
     # a client that normalises ../ lands on another route, never on the file
@@ -339,13 +366,23 @@ def test_token_is_required_off_loopback(tmp_path: Path, fit_run) -> None:
         r = client.post("/api/uploads", files={"file": ("a.fit", fit_run.fit_bytes)})
         assert r.status_code == 401
         assert files_under(settings.data_dir) == []
-        # ?token= lets the browser in and leaves a cookie for the next requests
-        r = client.get("/?token=s3cret-token")
-        assert r.status_code == 200
+        # ?token= lets the browser in, leaves a cookie for the next requests and takes
+        # the token out of the address bar
+        r = client.get("/plan?goal=5k&token=s3cret-token", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/plan?goal=5k"
         assert (
             "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
         )
         assert client.get("/api/activities").status_code == 200  # the cookie now
+        assert client.get(r.headers["location"]).status_code == 200
+        client.cookies.clear()
+        # scripts may pass ?token= to the API: answered directly
+        r = client.get("/api/activities?token=s3cret-token", follow_redirects=False)
+        assert r.status_code == 200 and "set-cookie" in r.headers
+        client.cookies.clear()
+        # never a redirect to another site
+        r = client.get("/%2Fevil.example/x?token=s3cret-token", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/evil.example/x"
         client.cookies.clear()
         assert client.get("/api/activities?token=wrong").status_code == 401
 
@@ -374,6 +411,19 @@ def test_serve_prints_and_requires_a_token_off_loopback(
     # on loopback: no token
     assert main_entry(["--db", db, "serve", "--port", "8124"]) == 0
     assert "token" not in capsys.readouterr().out
-    with TestClient(started["app"]) as client:
+    with TestClient(started["app"], base_url="http://127.0.0.1:8124") as client:
         assert client.get("/api/activities").status_code == 200
     assert main_entry(["--db", db, "serve", "--port", "0"]) == 1
+
+
+def test_refusals_inside_a_zip_name_the_runners_file(client, settings, fit_run) -> None:
+    """A damaged member's reason names ``export.zip``, never the random server name."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("a.fit", fit_run.fit_bytes)
+    data = bytearray(buf.getvalue())
+    data[100] ^= 0xFF  # inside the stored member: its CRC no longer matches
+    job = wait_for_job(client, _upload(client, "export.zip", bytes(data)).json()["job_id"])
+    assert job["status"] == "failed"
+    assert job["error"].startswith("export.zip!a.fit: damaged member of export.zip")
+    assert not re.search(r"[0-9a-f]{32}", job["error"])

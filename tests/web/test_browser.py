@@ -98,10 +98,15 @@ def page(browser, server) -> Iterator[Any]:
         lambda req: None if req.url.startswith(server["url"]) else outside.append(req.url),
     )
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # anything the page's Content-Security-Policy blocked (it must need nothing foreign)
+    pg.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield pg
     context.close()
     assert outside == [], f"the app must work offline; it asked for {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"JavaScript errors or blocked content: {errors}"
 
 
 # --------------------------------------------------------------------------- layout checks

@@ -214,8 +214,13 @@ def test_plan_refusals_are_shown_not_crashed(client: TestClient) -> None:
 
 
 @needs_coach
-def test_dashboard_lists_open_findings(client: TestClient) -> None:
+def test_dashboard_lists_open_findings(history_db, client: TestClient) -> None:
+    """The last week's 60 % ramp is an open load finding, shown on the dashboard."""
+    from markupsafe import escape
+
     findings = client.get("/api/findings").json()["findings"]
+    assert "load" in {f["pattern"] for f in findings}
     page = client.get("/").text
+    assert page.count('class="finding ') == len(findings)
     for f in findings:
-        assert f["title"] in page
+        assert str(escape(f["title"])) in page

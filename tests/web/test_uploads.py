@@ -147,3 +147,81 @@ def test_queue_forgets_the_oldest_finished_jobs() -> None:
     assert [j.name for j in queue.list()] == ["3", "2", "1"]
     assert queue.get(ids[0]) is None
     queue.shutdown()
+
+
+def _wait_until(condition, what: str) -> None:
+    """Poll ``condition`` (a state change in another thread), failing after 10 s."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.01)
+
+
+def test_an_upload_still_arriving_holds_its_place_in_the_queue() -> None:
+    queue = JobQueue(workers=1, max_pending=2)
+    with queue.reserve():
+        with queue.reserve():
+            with pytest.raises(QueueFullError, match="arriving"):
+                queue.submit("test", "third", lambda report: {})
+            with pytest.raises(QueueFullError), queue.reserve():
+                pass
+        # the reserved upload becomes a job without being counted twice
+        job = queue.submit("test", "reserved", lambda report: {}, reserved=True)
+    assert queue.wait_idle(10)
+    assert queue.get(job.id).status == "done"
+    queue.shutdown()
+
+
+def test_progress_never_moves_backwards() -> None:
+    queue = JobQueue()
+    gate = threading.Event()
+
+    def work(report):
+        report(0.6, "pose")
+        report(0.2, "a stage that restarts its own count")
+        gate.wait(10)
+        return {}
+
+    job = queue.submit("test", "p", work)
+    _wait_until(lambda: queue.get(job.id).stage.startswith("a stage"), "second report")
+    assert queue.get(job.id).progress == 0.6
+    gate.set()
+    assert queue.wait_idle(10)
+    queue.shutdown()
+
+
+def test_jobs_waiting_when_the_app_stops_are_failed_and_tidied() -> None:
+    queue = JobQueue(workers=1, max_pending=3)
+    gate = threading.Event()
+    tidied: list[str] = []
+    running = queue.submit("test", "running", lambda report: gate.wait(10) and {})
+    waiting = queue.submit(
+        "test",
+        "waiting",
+        lambda report: {"ran": True},
+        cleanup=lambda: tidied.append("cleanup"),
+        always=lambda: tidied.append("always"),
+    )
+    _wait_until(lambda: queue.get(running.id).status == "running", "first job running")
+    stopper = threading.Thread(target=queue.shutdown)
+    stopper.start()
+    _wait_until(lambda: queue.get(waiting.id).status == "failed", "waiting job abandoned")
+    gate.set()
+    stopper.join(10)
+    assert not stopper.is_alive()
+    assert tidied == ["cleanup", "always"]
+    assert "stopped" in queue.get(waiting.id).error
+    assert queue.get(running.id).status == "done"  # the running job was let finish
+
+
+@pytest.mark.parametrize(
+    ("brand", "words"),
+    [(b"heic", "HEIC image"), (b"mif1", "HEIC image"), (b"avif", "AVIF image"), (b"M4A ", "M4A")],
+)
+def test_photos_and_audio_in_an_mp4_box_are_not_videos(brand: bytes, words: str) -> None:
+    """An iPhone photo (HEIC) or a voice memo (M4A) starts with ``ftyp`` like an MP4."""
+    head = b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00" + brand + b"mif1"
+    with pytest.raises(UnsupportedUploadError, match=words):
+        sniff(head)

@@ -62,11 +62,36 @@ def jump_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
 ) -> None:
     """Jump height, reactive strength index and rate of force development."""
+    run_jump(
+        ctx.obj,
+        source,
+        test_type=test_type,
+        mass_kg=mass_kg,
+        drop_height_cm=drop_height_cm,
+        capture_fps=capture_fps,
+        person=person,
+        on=on,
+        json_out=json_out,
+    )
+
+
+def run_jump(
+    state: State,
+    source: Path,
+    *,
+    test_type: str = "cmj",
+    mass_kg: float | None = None,
+    drop_height_cm: float | None = None,
+    capture_fps: float | None = None,
+    person: str = "auto",
+    on: str | None = None,
+    json_out: bool = False,
+) -> None:
+    """Analyse one jump-test file, store it and print it (``test jump``, the demo)."""
     from stridelab.assess.jumps import analyze_jump_file
     from stridelab.errors import InputError
     from stridelab.store.repository import save_assessment
 
-    state: State = ctx.obj
     if not source.is_file():
         raise InputError(f"{source}: no such file")
     performed = _performed_at(source, on)

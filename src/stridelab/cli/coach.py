@@ -31,7 +31,7 @@ def _equipment(value: str) -> frozenset[str]:
     return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
 
 
-def _print_plan(plan: Plan, *, explain: bool) -> None:
+def print_plan(plan: Plan, *, explain: bool) -> None:
     con = out_console()
     req = plan.request
     con.rule(f"[bold]stridelab plan · {escape(plan.athlete)}")
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(plan.to_dict())
             return
-        _print_plan(plan, explain=explain)
+        print_plan(plan, explain=explain)
         for path in (ics, html, markdown):
             if path is not None:
                 out_console().print(f"wrote {path}")

@@ -28,6 +28,7 @@ def run_serve(
         import uvicorn
 
         from stridelab.web import WebSettings, create_app, is_loopback
+        from stridelab.web.settings import token_problem
     except ImportError as exc:
         raise InputError(
             f"the web app needs the 'web' extra ({exc.name} is missing): "
@@ -37,8 +38,10 @@ def run_serve(
         raise InputError(f"--port must be 1–65535, got {port}")
     if max_upload_mb <= 0:
         raise InputError(f"--max-upload-mb must be positive, got {max_upload_mb}")
-    loopback = is_loopback(host)
-    if not loopback and token is None:
+    if token is not None and (problem := token_problem(token)) is not None:
+        # an empty --token "" must never turn the token rule off
+        raise InputError(f"--token: {problem}")
+    if not is_loopback(host) and token is None:
         token = secrets.token_urlsafe(24)
     settings = WebSettings.from_config(
         state.settings,
@@ -53,8 +56,13 @@ def run_serve(
     con = out_console()
     con.print(f"[bold]stridelab[/] serving {settings.data_dir} for athlete {state.athlete}")
     if token:
+        why = (
+            "a token is required"
+            if is_loopback(host)
+            else f"{host} is not loopback: a token is required"
+        )
         con.print(
-            f"[yellow]{host} is not loopback: a token is required[/] (header "
+            f"[yellow]{why}[/] (header "
             "'Authorization: Bearer TOKEN', or open the link below once in the browser)"
         )
         con.print(f"token: {token}")

@@ -21,19 +21,32 @@ _KIND_TITLE = {
     "power": "Power",
     "drills": "Drills",
     "run-cue": "Run-form cue",
-    "retest": "Re-test",
+    "retest": "Tests",
 }
+
+#: Plain words for a finding's severity.
+_SEVERITY_TEXT = {"act": "work on this", "watch": "keep an eye on it", "info": "for information"}
 
 
 def _session_text(session: Any) -> str:
     lines = [f"{session.minutes} min, {session.when}."]
     if session.note:
         lines.append(session.note)
+    shared = _shared_reason(session)
     for item in session.items:
         dose = f" — {item.dosage}" if item.dosage else ""
         lines.append(f"• {item.name} ({item.minutes} min){dose}")
-        lines.append(f"  why: {item.reason}")
+        if shared is None:
+            lines.append(f"  why: {item.reason}")
+    if shared is not None:
+        lines.append(f"why (all of these): {shared}")
     return "\n".join(lines)
+
+
+def _shared_reason(session: Any) -> str | None:
+    """The one reason every item of a session gives (said once), else ``None``."""
+    reasons = {item.reason for item in session.items}
+    return reasons.pop() if len(reasons) == 1 and len(session.items) > 1 else None
 
 
 def plan_to_ics(plan: Plan, /) -> bytes:
@@ -81,7 +94,8 @@ def plan_to_markdown(plan: Plan, /) -> str:
         out += ["## Findings", ""]
         for f in plan.findings:
             out.append(
-                f"- **{f.title}** ({f.severity}, {f.confidence} confidence) — {f.seen}. "
+                f"- **{f.title}** ({_SEVERITY_TEXT[f.severity]}; {f.confidence} confidence) "
+                f"— {f.seen}. "
                 f"{f.why} _Source: {f.source}_ `{f.id}`"
             )
         out.append("")
@@ -101,10 +115,16 @@ def plan_to_markdown(plan: Plan, /) -> str:
             )
             if s.note:
                 out.append(f"_{s.note}_")
+            shared = _shared_reason(s)
             for item in s.items:
                 dose = f" — {item.dosage}" if item.dosage else ""
-                out.append(f"- {item.name} ({item.minutes} min){dose}  ")
-                out.append(f"  why: {item.reason}")
+                if shared is None:
+                    out.append(f"- {item.name} ({item.minutes} min){dose}  ")
+                    out.append(f"  why: {item.reason}")
+                else:
+                    out.append(f"- {item.name} ({item.minutes} min){dose}")
+            if shared is not None:
+                out += ["", f"why (all of these): {shared}"]
             out.append("")
     if plan.explanations:
         out += ["## Why these choices", ""]
@@ -124,4 +144,6 @@ def plan_to_html(plan: Plan, /) -> str:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    return env.get_template("plan.html.j2").render(plan=plan, kind_title=_KIND_TITLE)
+    return env.get_template("plan.html.j2").render(
+        plan=plan, kind_title=_KIND_TITLE, severity_text=_SEVERITY_TEXT
+    )

@@ -394,6 +394,11 @@ def _cadence(ev: Evidence, landing: bool, v: Mapping[str, Measurement]) -> list[
     ]
 
 
+def _digits(unit: str) -> int:
+    """Decimals a test value is shown with (reps are counts; the rest to a tenth)."""
+    return 0 if unit == "reps" else 1
+
+
 def _mobility_confidence(m: Measurement) -> tuple[Confidence, str]:
     level: Confidence = {"good": "high", "fair": "medium"}.get(m.quality, "low")  # type: ignore[assignment]
     mdc = f"; MDC {m.mdc:g} {m.unit}" if m.mdc else ""
@@ -421,7 +426,7 @@ def _mobility(ms: Sequence[Measurement]) -> list[Finding]:
                 id=f"{pattern}-{test}" + (f"-{side}" if side else ""),
                 pattern=pattern,
                 title=f"{label.capitalize()} below the reference",
-                seen=f"{label}: {m.value:g} {m.unit} on {m.on.isoformat()}, "
+                seen=f"{label}: {m.value:.{_digits(m.unit)}f} {m.unit} on {m.on.isoformat()}, "
                 f"{status} the cut-off {norm.get('cutoff')} {m.unit}"
                 + (f" ({norm.get('population')})" if norm.get("population") else ""),
                 confidence=conf,
@@ -444,13 +449,14 @@ def _mobility(ms: Sequence[Measurement]) -> list[Finding]:
         if abs(diff) <= left.mdc:
             continue
         weaker = "left" if (diff < 0) == (left.higher_is_better is not False) else "right"
+        d = _digits(left.unit)
         out.append(
             Finding(
                 id=f"{MOBILITY_PATTERN[test]}-{test}-asymmetry",
                 pattern=MOBILITY_PATTERN[test],
                 title=f"{test.replace('_', ' ').capitalize()}: {weaker} side weaker",
-                seen=f"left {left.value:g} vs right {right.value:g} {left.unit}, a difference "
-                f"of {abs(diff):g} {left.unit} (MDC {left.mdc:g})",
+                seen=f"left {left.value:.{d}f} vs right {right.value:.{d}f} {left.unit}, a "
+                f"difference of {abs(diff):.{d}f} {left.unit} (MDC {left.mdc:g})",
                 confidence="medium",
                 confidence_reason="difference larger than the test's minimal detectable change",
                 why="A side difference beyond the measurement error shows where single-leg "
@@ -520,7 +526,8 @@ def _jumps(ms: Sequence[Measurement]) -> list[Finding]:
             Finding(
                 id=f"{pattern}-{test}",
                 pattern=pattern,
-                title=f"{test.upper() if test == 'cmj' else test} {label}: your baseline",
+                title=f"{test.upper() if test == 'cmj' else test} {label}: "
+                + ("fell since the last test" if severity == "watch" else "your baseline"),
                 seen=seen,
                 confidence=conf,
                 confidence_reason=reason,

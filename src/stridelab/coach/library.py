@@ -257,6 +257,26 @@ def _validate_entry(i: int, entry: Any) -> list[str]:
         else:
             for level, dose in dosage.items():
                 problems += _check_dose(level, dose, where)
+            problems += _check_category_dosage(entry.get("category"), dosage, where)
+    return problems
+
+
+def _check_category_dosage(category: Any, dosage: dict[Any, Any], where: str) -> list[str]:
+    """Doses that fit the kind of exercise: jumps only in the power level and counted in
+    contacts (both legs together), cues in minutes of a run."""
+    problems: list[str] = []
+    for level, dose in dosage.items():
+        if not isinstance(dose, dict):
+            continue
+        at = f"{where} dosage.{level}"
+        if category == "power" and level != "power":
+            problems.append(f"{at}: a power exercise is dosed only at the power level")
+        if (category == "power") != ("contacts" in dose):
+            problems.append(f"{at}: power exercises, and only they, are dosed in contacts")
+        if "contacts" in dose and dose.get("per_side"):
+            problems.append(f"{at}: contacts count both legs together; per_side is not allowed")
+        if category == "cue" and "duration_s" not in dose:
+            problems.append(f"{at}: a run-form cue is dosed in duration_s (time in a run)")
     return problems
 
 
@@ -266,7 +286,8 @@ def validate_library(entries: Any, /) -> list[str]:
     Checks: a list of mappings with exactly the fields of :data:`EXERCISE_FIELDS`;
     known categories, patterns, equipment and evidence levels; minutes 1–15; a dose
     per level (only :data:`LEVELS`) with sets and exactly one amount within limits
-    (at most :data:`MAX_CONTACTS_PER_SESSION` jump contacts); unique ids.
+    (at most :data:`MAX_CONTACTS_PER_SESSION` jump contacts); power exercises dosed only
+    at the power level and in contacts (never per side), cues in run time; unique ids.
     """
     if not isinstance(entries, list) or not entries:
         return ["the library must be a non-empty list of exercises"]

@@ -15,7 +15,7 @@ race; the same inputs give the same plan (no clock is read: ``start`` is an inpu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date, timedelta
 
 from stridelab.coach.findings import Evidence, Finding, collect_evidence, findings_from_evidence
@@ -48,10 +48,36 @@ from stridelab.coach.rules import (
     prescribed_for,
     run_day_offsets,
 )
+from stridelab.coach.select import (
+    FAMILY,
+    MAX_SESSION_ITEMS,
+    MAX_SESSION_MIN,
+    NO_NEW_POWER_DAYS,
+    POWER_INTRO,
+    POWER_INTRO_MAX_CONTACTS,
+    POWER_INTRO_SESSIONS,
+    POWER_SESSIONS_PER_WEEK,
+    RACE_WEEK_DAYS,
+    PlanContext,
+    explain,
+    make_item,
+    mobility_for,
+    pick_items,
+    session_kind,
+)
 from stridelab.store import Database
 
 __all__ = [
+    "FAMILY",
     "GOALS",
+    "MAX_SESSION_ITEMS",
+    "MAX_SESSION_MIN",
+    "NO_NEW_POWER_DAYS",
+    "POWER_INTRO",
+    "POWER_INTRO_MAX_CONTACTS",
+    "POWER_INTRO_SESSIONS",
+    "POWER_SESSIONS_PER_WEEK",
+    "RACE_WEEK_DAYS",
     "SESSION_KINDS",
     "Plan",
     "PlanItem",
@@ -63,23 +89,6 @@ __all__ = [
     "final_retest_week",
 ]
 
-#: Longest skill session, min (Saunders 2006: 3 × 30 min; the method's 2 × 20 min).
-MAX_SESSION_MIN = 40
-#: Most exercises in one session: a few done with attention beat many done in a hurry.
-MAX_SESSION_ITEMS = 5
-_PHASE_KIND = {"control": "stability", "strength": "strength", "power": "power"}
-_SEVERITY_WEIGHT = {"act": 3.0, "watch": 2.0, "info": 1.0}
-_CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.8, "low": 0.5}
-_GENERAL = {  # pattern → (rule, weight) for items that answer no finding
-    "core_control": ("general-hip-core", 1.0),
-    "hip_extension": ("general-hip-core", 1.0),
-    "capacity": ("general-calf-capacity", 0.8),
-    "foot_ankle": ("general-foot-ankle", 0.3),
-    "reactivity": ("power-after-capacity", 0.6),
-    "landing": ("general-hip-core", 0.2),
-    "counter_rotation": ("general-hip-core", 0.1),
-    "cadence": ("drills-before-workout", 0.1),
-}
 _CUE_PRIORITY = (  # finding pattern/id prefix → cue exercise
     ("cadence-step-rate", "step_rate_cue"),
     ("landing-", "step_rate_cue"),
@@ -92,23 +101,6 @@ _CUE_PRIORITY = (  # finding pattern/id prefix → cue exercise
 # ------------------------------------------------------------------------ helpers
 
 
-@dataclass
-class _Ctx:
-    request: PlanRequest
-    findings: tuple[Finding, ...]
-    library: tuple[Exercise, ...]
-    available: frozenset[str]
-    explain: list[dict[str, str]]
-    cue_sessions_done: int = 0
-    final_week: int = 0
-    baseline_tests: frozenset[str] = frozenset()
-    tested: set[str] = field(default_factory=set)
-
-
-def _explain(ctx: _Ctx, choice: str, why: str, source: str = "") -> None:
-    ctx.explain.append({"choice": choice, "why": why, "source": source})
-
-
 def _day_mode(d: date, race: date | None) -> str:
     """normal | taper (race−9…race−3) | rest (race−2…race+3)."""
     if race is None:
@@ -119,125 +111,6 @@ def _day_mode(d: date, race: date | None) -> str:
     if 3 <= delta <= 9:
         return "taper"
     return "normal"
-
-
-def _finding_links(ex: Exercise, findings: Sequence[Finding]) -> tuple[float, tuple[str, ...]]:
-    """How strongly an exercise answers the findings: pattern matches weighted by severity
-    and confidence, doubled when the method's rule names the exercise for the finding."""
-    score, ids = 0.0, []
-    for f in findings:
-        named = prescribed_for(f.id)
-        is_named = named is not None and ex.id in named[1] and f.severity != "info"
-        if f.pattern in ex.patterns or is_named:
-            weight = _SEVERITY_WEIGHT[f.severity] * _CONFIDENCE_WEIGHT[f.confidence]
-            score += weight * (2.0 if is_named else 1.0)
-            ids.append(f.id)
-    return score, tuple(ids)
-
-
-def _general(ex: Exercise) -> tuple[float, str]:
-    best = max((_GENERAL[p] for p in ex.patterns), key=lambda rw: rw[1])
-    return best[1], best[0]
-
-
-def _item(
-    ex: Exercise,
-    level: str,
-    ctx: _Ctx,
-    *,
-    minutes: int | None = None,
-    rule: str | None = None,
-    finding_ids: tuple[str, ...] | None = None,
-    feedback: tuple[int, str] | None = None,
-) -> PlanItem:
-    if finding_ids is None:
-        _, finding_ids = _finding_links(ex, [f for f in ctx.findings if f.pattern != "baseline"])
-    if finding_ids:
-        titles = {f.id: f.title for f in ctx.findings}
-        reason = "answers: " + "; ".join(f"{titles[i]} ({i})" for i in finding_ids)
-        rule = None
-    else:
-        rule = rule or _general(ex)[1]
-        reason = f"rule {rule}: {RULES[rule].text}"
-    dose = ex.dosage.get(level)
-    return PlanItem(
-        id=ex.id,
-        name=ex.name,
-        minutes=minutes if minutes is not None else ex.minutes,
-        equipment=ex.equipment,
-        reason=reason,
-        category=ex.category,
-        finding_ids=finding_ids,
-        rule=rule,
-        dosage=dose.describe() if dose is not None else None,
-        cues=ex.cues,
-        feedback=feedback[1] if feedback else None,
-        feedback_pct=feedback[0] if feedback else None,
-    )
-
-
-def _pick_items(
-    ctx: _Ctx,
-    level: str,
-    minutes: int,
-    *,
-    used_this_week: dict[str, int],
-    allow_power: bool,
-    categories: Sequence[str],
-    rule: str | None = None,
-) -> list[PlanItem]:
-    """Fill ``minutes`` with the best-scoring eligible exercises (deterministic)."""
-    live = [f for f in ctx.findings if f.pattern != "baseline"]
-    ranked: list[tuple[float, str, Exercise]] = []
-    for ex in ctx.library:
-        if ex.category not in categories or level not in ex.dosage or not ex.fits(ctx.available):
-            continue
-        if ex.category == "power" and not allow_power:
-            continue
-        f_score, _ = _finding_links(ex, live)
-        g_score, _ = _general(ex)
-        bonus = {
-            "control": {"stability": 0.6, "mobility": 0.2},
-            "strength": {"strength": 1.0, "stability": 0.2},
-            "power": {"power": 1.2, "strength": 0.6},
-        }[level].get(ex.category, 0.0)
-        score = f_score + g_score + bonus - 1.5 * used_this_week.get(ex.id, 0)
-        ranked.append((-score, ex.id, ex))
-    ranked.sort(key=lambda t: (t[0], t[1]))
-    chosen: list[Exercise] = []
-    left, contacts = minutes, 0
-    counts = {"mobility": 0, "foot": 0, "power": 0}
-    for _, _, ex in ranked:
-        if ex.minutes > left or len(chosen) >= MAX_SESSION_ITEMS:
-            continue
-        dose = ex.dosage[level]
-        if ex.category == "mobility" and counts["mobility"] >= 1:
-            continue
-        if set(ex.patterns) <= {"foot_ankle"} and counts["foot"] >= 1:
-            continue  # cap foot-only work (Leppänen 2024)
-        if ex.category == "power" and counts["power"] >= 2:
-            continue
-        if dose.contacts and contacts + dose.contacts > MAX_CONTACTS_PER_SESSION:
-            continue
-        chosen.append(ex)
-        left -= ex.minutes
-        contacts += dose.contacts or 0
-        counts["mobility"] += ex.category == "mobility"
-        counts["foot"] += set(ex.patterns) <= {"foot_ankle"}
-        counts["power"] += ex.category == "power"
-    for ex in chosen:
-        used_this_week[ex.id] = used_this_week.get(ex.id, 0) + 1
-    return [_item(ex, level, ctx, rule=rule) for ex in chosen]
-
-
-def _session_kind(items: Sequence[PlanItem], level: str) -> str:
-    """The week's level names the session (control → stability, strength, power); a
-    power-week session without jumps (taper) is strength; mobility alone is mobility."""
-    if all(i.category == "mobility" for i in items):
-        return "mobility"
-    if level == "power" and not any(i.category == "power" for i in items):
-        return "strength"
-    return _PHASE_KIND[level]
 
 
 def _spread_days(candidates: Sequence[int], n: int) -> list[int]:
@@ -259,16 +132,20 @@ def _spread_days(candidates: Sequence[int], n: int) -> list[int]:
 
 
 def _retest_plan(
-    ev: Evidence, findings: Sequence[Finding], weeks: int
+    ev: Evidence, findings: Sequence[Finding], weeks: int, *, power_allowed: bool
 ) -> tuple[dict[int, list[str]], frozenset[str]]:
     """Week → tests wanted that week (before packing into the budget), and the tests that
-    are baselines (nothing of their kind stored)."""
+    are baselines (nothing of their kind stored). The heel-raise and single-leg squat
+    tests gate the plyometrics, so they are baselines whenever they are missing; the
+    reactive 10/5 jump test waits until those have passed (method_spec rule 7)."""
     stored = {m.key.split(".")[1] for m in (*ev.mobility, *ev.jumps)}
     flagged = sorted(
         {
             f.metric.split(".")[1]
             for f in findings
-            if f.severity in ("act", "watch") and f.metric.startswith(("mobility.", "jump."))
+            if f.severity in ("act", "watch")
+            and f.metric.startswith(("mobility.", "jump."))
+            and f.pattern != "baseline"
         }
     )
     baseline: list[str] = []
@@ -276,8 +153,10 @@ def _retest_plan(
         baseline.append("video")
     if not ev.mobility:
         baseline += list(BASELINE_MOBILITY)
+    else:
+        baseline += [t for t in ("calf_raise", "single_leg_squat") if t not in stored]
     if not ev.jumps:
-        baseline += list(BASELINE_JUMPS)
+        baseline += [t for t in BASELINE_JUMPS if power_allowed or t != "rj10-5"]
     everything = ["video", *sorted(stored | set(baseline) - {"video"})]
     wanted: dict[int, list[str]] = {}
     if baseline:
@@ -294,7 +173,7 @@ def _retest_plan(
     return planned, frozenset(baseline)
 
 
-def _guardrail(ctx: _Ctx, ev: Evidence) -> tuple[bool, list[str]]:
+def _guardrail(ctx: PlanContext, ev: Evidence) -> tuple[bool, list[str]]:
     if ev.load is None:
         return False, []
     active = [f for f in ev.load.flags if f[0] in ("ramp", "acwr")]
@@ -302,25 +181,25 @@ def _guardrail(ctx: _Ctx, ev: Evidence) -> tuple[bool, list[str]]:
         return False, []
     last = ev.load.last_run
     age = (ctx.request.start - last).days if last is not None else None
-    msgs = [f[3] for f in active]
+    msgs = [f[3].rstrip(". ") for f in active]  # joined into one sentence below
     if age is not None and age > GUARDRAIL_FRESH_DAYS:
         note = (
             f"Your last runs raised a load flag ({'; '.join(msgs)}), but the latest run is "
             f"{age} days before the plan starts: import recent runs so the flag can be "
             "checked again."
         )
-        _explain(ctx, "load flag not applied", note, RULES["load-hold"].source)
+        explain(ctx, "load flag not applied", note, RULES["load-hold"].source)
         return False, [note]
     note = (
         f"Load guardrail: {'; '.join(msgs)}. Hold your running volume at last week's "
         f"level for weeks 1–{GUARDRAIL_WEEKS} (no extra runs or distance); this plan stays "
         "at the control level and adds no plyometrics while the flag is active."
     )
-    _explain(ctx, f"hold volume for {GUARDRAIL_WEEKS} weeks", note, RULES["load-hold"].source)
+    explain(ctx, f"hold volume for {GUARDRAIL_WEEKS} weeks", note, RULES["load-hold"].source)
     return True, [note]
 
 
-def _power_allowed(ctx: _Ctx, ev: Evidence) -> bool:
+def _power_allowed(ctx: PlanContext, ev: Evidence) -> bool:
     tested = {m.key.split(".")[1] for m in ev.mobility}
     failing = [
         f
@@ -335,8 +214,45 @@ def _power_allowed(ctx: _Ctx, ev: Evidence) -> bool:
             + ("have not passed yet" if failing else "are not both stored yet")
             + ": the power weeks stay at the strength level; re-plan after the re-test"
         )
-        _explain(ctx, "no plyometric block", why, RULES["power-after-capacity"].source)
+        explain(ctx, "no plyometric block", why, RULES["power-after-capacity"].source)
     return ok
+
+
+def _weeks_before_taper(request: PlanRequest, /) -> int:
+    """Leading weeks that lie wholly before the race taper (all of them without a race)."""
+    race = request.race_date
+    if race is None:
+        return request.weeks
+    n = 0
+    for w in range(request.weeks):
+        last_day = request.start + timedelta(weeks=w, days=6)
+        if _day_mode(last_day, race) != "normal" or last_day >= race:
+            break
+        n += 1
+    return n
+
+
+def _phases(ctx: PlanContext, *, guard: bool, power_allowed: bool) -> list[str]:
+    """The block's levels, fitted to the weeks before the taper: the taper and any weeks
+    after the race keep the last level (at taper doses), so nothing new starts in the
+    last two weeks before a race."""
+    req = ctx.request
+    # fitted only when a power phase could otherwise begin inside the taper
+    pre = _weeks_before_taper(req) if power_allowed else req.weeks
+    min_control = GUARDRAIL_WEEKS if guard else 1
+    phases = block_phases(pre, min_control=min_control, power_allowed=power_allowed) if pre else []
+    last = phases[-1] if phases else "control"
+    phases += [last] * (req.weeks - pre)
+    if pre < req.weeks:
+        explain(
+            ctx,
+            f"levels fitted to the {pre} week{'s' if pre != 1 else ''} before the taper",
+            "a new kind of work (e.g. the first plyometrics) in the last two weeks before a "
+            "race brings soreness, not fitness; the taper keeps the last level at lower "
+            "doses and only exercises already practised.",
+            RULES["strength-taper"].source,
+        )
+    return phases
 
 
 def final_retest_week(request: PlanRequest, /) -> int:
@@ -354,29 +270,25 @@ def final_retest_week(request: PlanRequest, /) -> int:
 def build_plan_from(ev: Evidence, request: PlanRequest, /) -> Plan:
     """The plan for already collected evidence (pure: no database, no clock)."""
     findings = tuple(findings_from_evidence(ev))
-    ctx = _Ctx(request, findings, load_library(), available_equipment(request.equipment), [])
+    ctx = PlanContext(request, findings, load_library(), available_equipment(request.equipment), [])
     req = request
     baseline_first = not ev.has_any
     notes: list[str] = []
     if baseline_first:
         notes.append(
             "No data stored yet: the plan starts with baseline tests (video and the "
-            "key tests) and general, safe work (hip and core, calf capacity, mobility)."
+            "key tests) and general, safe work (hip and core, calf capacity, mobility). "
+            "Once the tests are stored, make the plan again so it can aim at what they show."
         )
-        _explain(ctx, "baseline first", notes[-1], RULES["baseline-tests"].source)
+        explain(ctx, "baseline first", notes[-1], RULES["baseline-tests"].source)
     guard, guard_notes = _guardrail(ctx, ev)
-    phases = block_phases(
-        req.weeks,
-        min_control=GUARDRAIL_WEEKS if guard else 1,
-        power_allowed=_power_allowed(ctx, ev),
-    )
+    power_allowed = _power_allowed(ctx, ev)
+    phases = _phases(ctx, guard=guard, power_allowed=power_allowed)
     for f in findings:
         named = prescribed_for(f.id)
         if named is not None and f.severity != "info":
-            _explain(
-                ctx, f"{f.title} → " + ", ".join(named[1]), f"method_spec {named[0]}", f.source
-            )
-    _explain(
+            explain(ctx, f"{f.title} → " + ", ".join(named[1]), f"method_spec {named[0]}", f.source)
+    explain(
         ctx,
         "block: " + " → ".join(dict.fromkeys(phases)),
         "Dicharry's order: 4–6 weeks of neuromuscular control, then strength, then "
@@ -384,7 +296,7 @@ def build_plan_from(ev: Evidence, request: PlanRequest, /) -> Plan:
         "Optimize Your Stride (method_spec §1, §7)",
     )
     runs = run_day_offsets(req.run_days)
-    _explain(
+    explain(
         ctx,
         "sessions before easy runs",
         f"{req.run_days} run days: "
@@ -397,7 +309,9 @@ def build_plan_from(ev: Evidence, request: PlanRequest, /) -> Plan:
     )
     cue = _choose_cue(ctx)
     ctx.final_week = final_retest_week(req) or req.weeks
-    wanted, ctx.baseline_tests = _retest_plan(ev, findings, ctx.final_week)
+    wanted, ctx.baseline_tests = _retest_plan(
+        ev, findings, ctx.final_week, power_allowed=power_allowed
+    )
     pending: list[str] = []
     weeks = []
     for w in range(1, req.weeks + 1):
@@ -425,7 +339,7 @@ def build_plan_from(ev: Evidence, request: PlanRequest, /) -> Plan:
             + "."
         )
     if req.race_date is not None:
-        _explain(
+        explain(
             ctx,
             f"taper before {req.race_date.isoformat()}",
             RULES["strength-taper"].text,
@@ -443,7 +357,7 @@ def build_plan_from(ev: Evidence, request: PlanRequest, /) -> Plan:
     )
 
 
-def _choose_cue(ctx: _Ctx) -> tuple[Exercise, tuple[str, ...]] | None:
+def _choose_cue(ctx: PlanContext) -> tuple[Exercise, tuple[str, ...]] | None:
     """One cue at a time: the highest-priority cue and every finding it answers."""
     lib = {e.id: e for e in ctx.library}
     live = [f for f in ctx.findings if f.severity in ("act", "watch")]
@@ -452,7 +366,7 @@ def _choose_cue(ctx: _Ctx) -> tuple[Exercise, tuple[str, ...]] | None:
             continue
         prefixes = [p for p, c in _CUE_PRIORITY if c == cue_id]
         answered = [f for f in live if f.id.startswith(tuple(prefixes))]
-        _explain(
+        explain(
             ctx,
             f"run-form cue: {lib[cue_id].name}",
             "answers "
@@ -466,7 +380,7 @@ def _choose_cue(ctx: _Ctx) -> tuple[Exercise, tuple[str, ...]] | None:
 
 
 def _build_week(
-    ctx: _Ctx,
+    ctx: PlanContext,
     w: int,
     level: str,
     runs: dict[int, str],
@@ -509,8 +423,12 @@ def _build_week(
                     flagged = [
                         f.id
                         for f in ctx.findings
-                        if f.metric.split(".")[1:2] == [t]
-                        or (t == "video" and f.metric.startswith("video."))
+                        if f.severity in ("act", "watch")
+                        and f.pattern != "baseline"
+                        and (
+                            f.metric.split(".")[:2] in (["mobility", t], ["jump", t])
+                            or (t == "video" and f.metric.startswith("video."))
+                        )
                     ]
                     first_time = t in ctx.baseline_tests and t not in ctx.tested
                     rule = "baseline-tests" if first_time else "retest"
@@ -521,7 +439,12 @@ def _build_week(
                             name=spec.name,
                             minutes=spec.minutes,
                             equipment=("none",),
-                            reason=("re-test of: " + ", ".join(flagged))
+                            reason=(
+                                "re-test of: "
+                                + "; ".join(
+                                    dict.fromkeys(f.title for f in ctx.findings if f.id in flagged)
+                                )
+                            )
                             if flagged
                             else f"rule {rule}: {RULES[rule].text}",
                             category="test",
@@ -555,11 +478,16 @@ def _build_week(
         for o in easy[:per_week]:
             if mode[o] == "rest":
                 continue
-            minutes = min(ex.minutes, left)
+            dose = ex.dosage[level]
+            dose_min = dose.sets * dose.duration_s // 60 if dose.duration_s else ex.minutes
+            minutes = min(dose_min, left)
             if minutes < 3:
                 break
             fb = cue_feedback(ctx.cue_sessions_done, step_rate=ex.id == "step_rate_cue")
-            item = _item(ex, level, ctx, minutes=minutes, finding_ids=cue_findings, feedback=fb)
+            item = make_item(ex, level, ctx, minutes=minutes, finding_ids=cue_findings, feedback=fb)
+            if dose.duration_s and minutes != dose_min:  # the dose says what is scheduled
+                short = replace(dose, sets=1, duration_s=60 * minutes)
+                item = replace(item, dosage=short.describe())
             sessions.append(
                 PlanSession(
                     day[o],
@@ -573,52 +501,92 @@ def _build_week(
             ctx.cue_sessions_done += 1
             left -= minutes
 
-    # 3. drills before the workout (or the long run)
+    # 3. reserve time for drills before the workout (or the long run) and for the
+    #    mobility the tests asked for, after the long run (rule 1/2's stretch)
     drill_day = next((o for o, r in sorted(runs.items()) if r == "workout"), None)
     if drill_day is None:
         drill_day = next((o for o, r in sorted(runs.items()) if r == "long run"), None)
     reserve_drills = drill_day is not None and left >= 25 and mode[drill_day] == "normal"
-    main_left = left - (5 if reserve_drills else 0)
+    long_day = next((o for o, r in runs.items() if r == "long run"), None)
+    mob_ok = long_day is not None and mode[long_day] != "rest"
+    mob_ex = mobility_for(ctx, level, left) if mob_ok else None
+    reserve_mob = 0
+    if mob_ex is not None and left - (5 if reserve_drills else 0) - mob_ex.minutes >= 16:
+        reserve_mob = mob_ex.minutes
+    main_left = left - (5 if reserve_drills else 0) - reserve_mob
 
-    # 4. skill sessions before easy runs (or on free days), never on the long-run day
+    # 4. skill sessions before easy runs (or on free days, or after the workout), never
+    #    on the long-run day; in race week at most one, short and familiar
     n = 3 if main_left >= 75 else 2 if main_left >= 20 else 1 if main_left >= 8 else 0
     candidates = [o for o, r in sorted(runs.items()) if r == "easy run"]
     candidates += [o for o in range(7) if o not in runs]
     candidates += [o for o, r in sorted(runs.items()) if r == "workout"]
     candidates = [o for o in candidates if mode[o] != "rest"]
+    tests_on = {s.date for s in sessions if s.kind == "retest"}
+    candidates.sort(key=lambda o: day[o] in tests_on)  # not on a test day if avoidable
     used_week: dict[str, int] = {}
+    week_power = 0
     for o in _spread_days(candidates, n):
+        to_race = (req.race_date - day[o]).days if req.race_date is not None else None
+        race_week = to_race is not None and 0 <= to_race <= RACE_WEEK_DAYS
+        if race_week and ctx.race_week_sessions >= 1:
+            continue
         per = min(MAX_SESSION_MIN, main_left // n)
         taper = mode[o] == "taper"
         if taper:
             per //= 2
+        first_power_too_late = (
+            ctx.power_sessions == 0 and to_race is not None and to_race <= NO_NEW_POWER_DAYS
+        )
         allow_power = (
             level == "power"
             and not guard
-            and not (req.race_date is not None and (req.race_date - day[o]).days <= 7)
+            and week_power < POWER_SESSIONS_PER_WEEK
+            and not (to_race is not None and to_race <= RACE_WEEK_DAYS)
+            and not first_power_too_late
         )
         cats = ["mobility", "stability", "strength"] + (["power"] if allow_power else [])
-        items = _pick_items(
-            ctx, level, per, used_this_week=used_week, allow_power=allow_power, categories=cats
+        items = pick_items(
+            ctx,
+            level,
+            per,
+            used_this_week=used_week,
+            allow_power=allow_power,
+            categories=cats,
+            taper=taper,
+            max_contacts=POWER_INTRO_MAX_CONTACTS
+            if ctx.power_sessions < POWER_INTRO_SESSIONS
+            else MAX_CONTACTS_PER_SESSION,
         )
         if not items:
             continue
+        ctx.race_week_sessions += race_week
+        jumped = any(i.category == "power" for i in items)
+        ctx.power_sessions += jumped
+        week_power += jumped
         spent = sum(i.minutes for i in items)
         left -= spent
+        run = runs.get(o)
         sessions.append(
             PlanSession(
                 day[o],
-                _session_kind(items, level),
+                session_kind(items, level),
                 tuple(items),
-                when=f"before your {runs[o]}" if o in runs else "on a day without a run",
-                run=runs.get(o),
-                note="taper: half the usual minutes" if taper else None,
+                when="on a day without a run"
+                if run is None
+                else "after your workout"
+                if run == "workout"
+                else f"before your {run}",
+                run=run,
+                note="taper: half the usual minutes, one set fewer, only exercises you already know"
+                if taper
+                else None,
             )
         )
 
     # 5. drills
     if reserve_drills and drill_day is not None:
-        items = _pick_items(
+        items = pick_items(
             ctx,
             level,
             min(5, left),
@@ -639,41 +607,37 @@ def _build_week(
                 )
             )
 
-    # 6. mobility after the long run for flagged mobility patterns
-    mob = [
-        f
-        for f in ctx.findings
-        if f.pattern in ("hip_extension", "foot_ankle") and f.severity in ("act", "watch")
-    ]
-    long_day = next((o for o, r in runs.items() if r == "long run"), None)
-    if mob and long_day is not None and left >= 3 and day[long_day] != req.race_date:
-        items = _pick_items(
-            ctx,
-            level,
-            min(8, left),
-            used_this_week=used_week,
-            allow_power=False,
-            categories=["mobility"],
-            rule="mobility-maintenance",
-        )
-        if items:
-            left -= sum(i.minutes for i in items)
+    # 6. mobility after the long run for the flagged mobility tests
+    if mob_ok and long_day is not None:
+        stretch = mobility_for(ctx, level, left)
+        if stretch is not None:
+            item = make_item(stretch, level, ctx, rule="mobility-maintenance")
+            left -= item.minutes
             sessions.append(
                 PlanSession(
                     day[long_day],
                     "mobility",
-                    tuple(items),
+                    (item,),
                     when=f"after your {runs[long_day]}",
                     run=runs[long_day],
                 )
             )
     if in_block:
         notes.append(
-            "race taper: strength halved in the last 10 days, no plyometrics in the "
-            "last 7, rest 2 days before to 3 days after the race"
+            "race taper: strength halved in the last 10 days (one set fewer, nothing "
+            "new), one short session at most in race week, no plyometrics in the last 7 "
+            "days, rest 2 days before to 3 days after the race"
         )
     order = {k: i for i, k in enumerate(SESSION_KINDS)}
-    sessions.sort(key=lambda s: (s.date, order[s.kind] if s.kind != "retest" else -1))
+    when_order = {"before": 0, "on": 0, "during": 1, "after": 2}
+    sessions.sort(
+        key=lambda s: (
+            s.date,
+            s.kind != "retest",
+            when_order.get(s.when.split(" ")[0], 1),
+            order[s.kind],
+        )
+    )
     assert sum(s.minutes for s in sessions) <= budget
     return PlanWeek(
         w,

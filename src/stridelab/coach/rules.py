@@ -93,8 +93,10 @@ _RULES = (
     ),
     Rule(
         "strength-taper",
-        "Taper strength work before the race: half the minutes in the last 10 days, no "
-        "plyometrics in the last 7, nothing in the last 2 days or the 3 days after.",
+        "Taper strength work before the race: in the last 10 days half the minutes, one "
+        "set fewer and only exercises already practised; at most one short session in the "
+        "last 7 days and no plyometrics there (none started in the last 14); nothing in "
+        "the last 2 days or the 3 days after.",
         "design from common practice (no trial of strength tapers in recreational runners "
         "was found)",
     ),

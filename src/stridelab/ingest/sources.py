@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,7 @@ def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> Calla
         try:
             with zf.open(info) as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
             raise InputError(f"damaged member of {path.name} ({exc})") from exc
         return read_maybe_gzip(data, name=info.filename)
 

@@ -13,6 +13,7 @@ thread so that decode and inference use both cores.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -134,6 +135,29 @@ class PoseBackend(Protocol):
     def close(self) -> None: ...
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null for the duration (set STRIDELAB_NATIVE_LOGS=1
+    to keep native logs when debugging)."""
+    if os.environ.get("STRIDELAB_NATIVE_LOGS"):
+        yield
+        return
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr at all: nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class MediaPipePoseBackend:
     """BlazePose full (33 landmarks, heel and toe included) from ``mediapipe==0.10.21``.
 
@@ -180,10 +204,16 @@ class MediaPipePoseBackend:
         )
 
     def process(self, image_rgb: NDArray[np.uint8]) -> PoseEstimate | None:
-        if self._pose is None:
-            self._pose = self._make()
         h, w = image_rgb.shape[:2]
-        result = self._pose.process(np.ascontiguousarray(image_rgb))
+        if self._pose is None:
+            # MediaPipe's C++ start-up chatter (TFLite delegate, absl warnings) would
+            # land in the runner's terminal: silence the native stderr while the graph
+            # is built and runs its first image.
+            with _native_stderr_silenced():
+                self._pose = self._make()
+                result = self._pose.process(np.ascontiguousarray(image_rgb))
+        else:
+            result = self._pose.process(np.ascontiguousarray(image_rgb))
         if result.pose_landmarks is None:
             return None
         lm = result.pose_landmarks.landmark

@@ -7,7 +7,12 @@ one-line error (the message of a :class:`~stridelab.errors.StridelabError`, or a
 ``cleanup`` so that nothing half-written stays behind. At most ``max_pending`` jobs wait
 or run at once (:class:`QueueFullError` beyond); the last ``keep`` finished jobs are
 remembered. Jobs live in memory: they are gone when the app stops (their results are
-in the database and the data directory).
+in the database and the data directory). Progress never moves backwards.
+
+An upload holds a place in the queue while its body arrives (:meth:`JobQueue.reserve`),
+so the bound also counts uploads still streaming in: many uploads at once cannot fill the
+disk. Jobs still waiting when the app stops never run; they are marked failed and their
+``cleanup``/``always`` run, so their uploaded files do not stay behind.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import logging
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -77,11 +83,38 @@ class JobQueue:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._reserved = 0
+        # per unfinished job: its future and its (cleanup, always) steps
+        self._pending: dict[
+            str, tuple[Future[None], Callable[[], None] | None, Callable[[], None] | None]
+        ] = {}
 
-    def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="stridelab-job")
-        return self._pool
+    def _check_room(self) -> None:
+        """Raise :class:`QueueFullError` when no job may be added (call with the lock)."""
+        pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
+        if pending + self._reserved >= self.max_pending:
+            raise QueueFullError(
+                f"{pending + self._reserved} uploads are already arriving, waiting or being "
+                "processed; try again when one has finished"
+            )
+
+    @contextmanager
+    def reserve(self) -> Iterator[None]:
+        """Hold a place for a job while its upload arrives (``submit(reserved=True)``).
+
+        Raises
+        ------
+        QueueFullError
+            ``max_pending`` jobs and reservations are already there.
+        """
+        with self._lock:
+            self._check_room()
+            self._reserved += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reserved -= 1
 
     def submit(
         self,
@@ -91,8 +124,11 @@ class JobQueue:
         *,
         cleanup: Callable[[], None] | None = None,
         always: Callable[[], None] | None = None,
+        reserved: bool = False,
     ) -> Job:
         """Queue ``work``; ``cleanup`` runs if it fails, ``always`` when it ends.
+
+        ``reserved``: the caller holds a place from :meth:`reserve` (not counted again).
 
         Raises
         ------
@@ -100,16 +136,15 @@ class JobQueue:
             ``max_pending`` jobs are already waiting or running.
         """
         with self._lock:
-            pending = sum(j.status in ("queued", "running") for j in self._jobs.values())
-            if pending >= self.max_pending:
-                raise QueueFullError(
-                    f"{pending} uploads are already waiting or being processed; "
-                    "try again when one has finished"
-                )
+            if not reserved:
+                self._check_room()
             job = Job(id=secrets.token_hex(8), kind=kind, name=name)
             self._jobs[job.id] = job
             self._forget_old()
-        self._executor().submit(self._run, job.id, work, cleanup, always)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="stridelab-job")
+            future = self._pool.submit(self._run, job.id, work, cleanup, always)
+            self._pending[job.id] = (future, cleanup, always)
         return job
 
     def _forget_old(self) -> None:
@@ -131,8 +166,14 @@ class JobQueue:
         always: Callable[[], None] | None,
     ) -> None:
         def report(fraction: float, stage: str) -> None:
-            self._update(job_id, progress=min(1.0, max(0.0, float(fraction))), stage=stage)
+            with self._lock:
+                job = self._jobs.get(job_id)
+                if job is not None:  # never backwards: the bar only moves on
+                    value = min(1.0, max(job.progress, float(fraction)))
+                    self._jobs[job_id] = replace(job, progress=value, stage=stage)
 
+        with self._lock:
+            self._pending.pop(job_id, None)
         self._update(job_id, status="running", stage="starting")
         result: dict[str, Any] | None = None
         message: str | None = None
@@ -195,6 +236,29 @@ class JobQueue:
         return False
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop: jobs still waiting are marked failed and tidied; the running ones finish."""
+        pool = self._pool
+        if pool is None:
+            return
+        pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            abandoned = {k: v for k, v in self._pending.items() if v[0].cancelled()}
+            for key in abandoned:
+                del self._pending[key]
+        for job_id, (_future, cleanup, always) in abandoned.items():
+            for step in (cleanup, always):
+                if step is None:
+                    continue
+                try:
+                    step()
+                except OSError:
+                    log.exception("tidying up after job %s failed", job_id)
+            self._update(
+                job_id,
+                status="failed",
+                stage="failed",
+                error="the app stopped before this job ran; upload the file again",
+                finished_at=datetime.now(tz=UTC),
+            )
+        pool.shutdown(wait=True)
+        self._pool = None

@@ -1,9 +1,19 @@
-"""The token rule: off loopback, every request must prove it knows the app's token.
+"""Who may talk to the app: the token rule, the loopback host rule, same-origin posts.
 
-A pure ASGI middleware (it never reads the body, so uploads keep streaming). The token
-is accepted as ``Authorization: Bearer <token>``, as ``?token=<token>`` (which also sets
-an HttpOnly, SameSite=Strict cookie so the browser's later requests carry it) or as that
-cookie. ``GET /api/health`` stays open so a supervisor can probe the app.
+Pure ASGI middlewares (they never read the body, so uploads keep streaming).
+
+- :class:`TokenGuard`: off loopback every request must carry the app's token, as
+  ``Authorization: Bearer <token>``, as ``?token=<token>`` (which also sets an HttpOnly,
+  SameSite=Strict cookie so the browser's later requests carry it; a page opened so is
+  redirected to the same address without the token) or as that cookie.
+  ``GET /api/health`` stays open so a supervisor can probe the app.
+- :class:`LoopbackHostGuard`: without a token, the ``Host`` header must name this
+  computer (``localhost``, ``127.x.x.x``, ``[::1]``). A web page on another site can
+  point its own host name at 127.0.0.1 ("DNS rebinding"); the browser then treats the
+  app as that site and lets the page read it and post to it. Such requests carry the
+  other site's name in ``Host`` and are refused (the defence Jupyter, webpack and
+  Vite's dev servers use).
+- :class:`SameOriginGuard`: a POST sent by another web site is refused.
 """
 
 from __future__ import annotations
@@ -12,11 +22,22 @@ import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import cookie_parser
 
-__all__ = ["COOKIE_NAME", "OPEN_PATHS", "SameOriginGuard", "SecurityHeaders", "TokenGuard"]
+from stridelab.web.settings import is_loopback
+
+__all__ = [
+    "COOKIE_NAME",
+    "OPEN_PATHS",
+    "LoopbackHostGuard",
+    "SameOriginGuard",
+    "SecurityHeaders",
+    "TokenGuard",
+    "host_name",
+]
 
 COOKIE_NAME = "stridelab_token"
 OPEN_PATHS = frozenset({"/api/health"})
@@ -37,6 +58,14 @@ _PAGE = (
 )
 
 
+def _is_page(path: str) -> bool:
+    """A page for people (not the JSON API, its schema or a file)."""
+    return (
+        not (path.startswith(("/api/", "/static/", "/vendor/")) or path == "/openapi.json")
+        and "/files/" not in path
+    )
+
+
 class TokenGuard:
     """Refuse (401) any request without the token, except :data:`OPEN_PATHS`."""
 
@@ -52,8 +81,10 @@ class TokenGuard:
         return hmac.compare_digest(candidate.encode("utf-8", "replace"), self._token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
-            await self.app(scope, receive, send)
+        if scope["type"] not in ("http", "websocket") or (
+            scope["type"] == "http" and scope["path"] in OPEN_PATHS
+        ):
+            await self.app(scope, receive, send)  # lifespan, and the open health probe
             return
         headers = Headers(scope=scope)
         auth = headers.get("authorization", "")
@@ -64,23 +95,52 @@ class TokenGuard:
             await self.app(scope, receive, send)
             return
         if self._matches(query):
+            if scope["type"] == "http" and scope["method"] == "GET" and _is_page(scope["path"]):
+                # a page opened from the printed link: set the cookie and drop the token
+                # from the address bar (and so from history and bookmarks)
+                await self._redirect_without_token(scope, send)
+                return
             await self.app(scope, receive, self._with_cookie(send))
             return
         await self._refuse(scope, send)
 
+    def _cookie(self) -> tuple[bytes, bytes]:
+        value = f"{COOKIE_NAME}={self._token.decode()}; Path=/; HttpOnly; SameSite=Strict"
+        return (b"set-cookie", value.encode("latin-1"))
+
     def _with_cookie(self, send: Send) -> Send:
-        value = (f"{COOKIE_NAME}={self._token.decode()}; Path=/; HttpOnly; SameSite=Strict").encode(
-            "latin-1"
-        )
+        cookie = self._cookie()
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"set-cookie", value)]
+                message["headers"] = [*message.get("headers", []), cookie]
             await send(message)
 
         return wrapped
 
+    async def _redirect_without_token(self, scope: Scope, send: Send) -> None:
+        query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+        rest = urlencode([(k, v) for k, v in query.multi_items() if k != "token"])
+        # one leading slash: "//other.site" must not become a redirect to another site
+        location = "/" + quote(scope["path"]).lstrip("/") + (f"?{rest}" if rest else "")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [
+                    (b"location", location.encode("latin-1")),
+                    (b"content-length", b"0"),
+                    (b"cache-control", b"no-store"),
+                    self._cookie(),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+
     async def _refuse(self, scope: Scope, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["path"].startswith("/api/") or scope["path"] == "/openapi.json":
             body = json.dumps(
                 {
@@ -106,6 +166,66 @@ class TokenGuard:
         await send({"type": "http.response.body", "body": body})
 
 
+def host_name(host_header: str, /) -> str:
+    """The name in a ``Host`` header without its port (``[::1]:8765`` → ``::1``)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else ""
+    name, sep, port = host.rpartition(":")
+    return name if sep and port.isdigit() else host
+
+
+async def _send_json(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class LoopbackHostGuard:
+    """Refuse (400) requests whose ``Host`` is not this computer (DNS rebinding).
+
+    For an app without a token: it listens on loopback only, so a legitimate browser
+    names it ``localhost``, a 127.x.x.x address or ``[::1]`` (or one of ``extra_hosts``);
+    any other name means a page of another site reached it through its own DNS name.
+    """
+
+    def __init__(self, app: ASGIApp, *, extra_hosts: frozenset[str] = frozenset()) -> None:
+        self.app = app
+        self.extra_hosts = frozenset(h.lower() for h in extra_hosts)
+
+    def allowed(self, host_header: str | None) -> bool:
+        if not host_header:
+            return False
+        name = host_name(host_header)
+        return bool(name) and (name in self.extra_hosts or is_loopback(name))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = Headers(scope=scope).get("host")
+            if not self.allowed(host):
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                    return
+                shown = (host or "")[:100]
+                await _send_json(
+                    send,
+                    400,
+                    f"this app answers only to this computer's own names (localhost, "
+                    f"127.0.0.1, [::1]), not to Host {shown!r}",
+                )
+                return
+        await self.app(scope, receive, send)
+
+
 class SameOriginGuard:
     """Refuse (403) state-changing requests sent by another web site.
 
@@ -127,20 +247,7 @@ class SameOriginGuard:
                 host = headers.get("host", "")
                 own = origin.split("://", 1)[-1].rstrip("/")
                 if origin == "null" or own.lower() != host.lower():
-                    body = json.dumps(
-                        {"detail": f"cross-site request from {origin[:100]!r} refused"}
-                    ).encode()
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 403,
-                            "headers": [
-                                (b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                            ],
-                        }
-                    )
-                    await send({"type": "http.response.body", "body": body})
+                    await _send_json(send, 403, f"cross-site request from {origin[:100]!r} refused")
                     return
         await self.app(scope, receive, send)
 

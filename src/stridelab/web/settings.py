@@ -8,15 +8,27 @@ own); :meth:`WebSettings.from_config` derives them from the user's
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stridelab.config import Settings
 
-__all__ = ["WebSettings", "is_loopback"]
+__all__ = ["WebSettings", "is_loopback", "token_problem"]
 
 MB = 1024 * 1024
+#: A token travels in a header, a query string and a cookie: URL-safe characters only.
+_TOKEN = re.compile(r"[A-Za-z0-9._~-]{12,256}")
+
+
+def token_problem(token: str, /) -> str | None:
+    """None for a usable token, else what is wrong with it (one line)."""
+    if _TOKEN.fullmatch(token):
+        return None
+    if len(token.strip()) < 12:
+        return f"the token must be at least 12 characters long (got {len(token.strip())})"
+    return "the token may only use letters, digits and . _ ~ -"
 
 
 def is_loopback(host: str) -> bool:
@@ -40,7 +52,11 @@ class WebSettings(BaseModel):
     db_url : SQLAlchemy URL of the stridelab database.
     athlete : whose data the app shows and stores.
     token : when set, every request except ``GET /api/health`` must carry it
-        (``Authorization: Bearer``, ``?token=`` or the cookie set by ``?token=``).
+        (``Authorization: Bearer``, ``?token=`` or the cookie set by ``?token=``); at
+        least 12 URL-safe characters. When None the app is for this computer only:
+        requests must name it ``localhost``, ``127.x.x.x`` or ``[::1]`` in ``Host``.
+    extra_hosts : further host names accepted in ``Host`` when there is no token (a
+        name in ``/etc/hosts`` pointing at loopback; the test client's ``testserver``).
     max_upload_bytes : largest accepted upload (the file part), bytes.
     max_pending_jobs : uploads waiting or running at once; more are refused (429).
     workers : background worker threads (video analysis uses two pose processes each).
@@ -53,10 +69,18 @@ class WebSettings(BaseModel):
     db_url: str
     athlete: str = "me"
     token: str | None = None
+    extra_hosts: frozenset[str] = frozenset()
     max_upload_bytes: int = Field(default=1024 * MB, gt=0)
     max_pending_jobs: int = Field(default=8, gt=0)
     workers: int = Field(default=1, gt=0, le=8)
     keep_jobs: int = Field(default=200, gt=0)
+
+    @field_validator("token")
+    @classmethod
+    def _usable_token(cls, token: str | None) -> str | None:
+        if token is not None and (problem := token_problem(token)) is not None:
+            raise ValueError(problem)
+        return token
 
     @classmethod
     def from_config(
@@ -68,13 +92,16 @@ class WebSettings(BaseModel):
         token: str | None = None,
         **limits: int,
     ) -> WebSettings:
-        """Settings for the user's data directory and database (``stridelab serve``)."""
-        return cls(
-            data_dir=config.data_dir,
-            db_url=config.db_url,
-            athlete=athlete,
-            token=token,
-            **limits,
+        """Settings for the user's data directory and database (``stridelab serve``);
+        ``limits``: ``max_upload_bytes``, ``max_pending_jobs``, ``workers``, ``keep_jobs``."""
+        return cls.model_validate(
+            {
+                "data_dir": config.data_dir,
+                "db_url": config.db_url,
+                "athlete": athlete,
+                "token": token,
+                **limits,
+            }
         )
 
     @property

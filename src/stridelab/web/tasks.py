@@ -23,6 +23,11 @@ from stridelab.web.uploads import StoredUpload
 __all__ = ["activity_import_work", "video_analysis_work"]
 
 
+def _named(text: str, upload: StoredUpload) -> str:
+    """``text`` with the random server-side path or name replaced by the runner's name."""
+    return text.replace(str(upload.path), upload.name).replace(upload.path.name, upload.name)
+
+
 @contextmanager
 def _runner_names(upload: StoredUpload) -> Iterator[None]:
     """Library messages name the runner's file, not the random server-side one."""
@@ -30,7 +35,7 @@ def _runner_names(upload: StoredUpload) -> Iterator[None]:
         yield
     except StridelabError as exc:
         text = str(exc)
-        named = text.replace(str(upload.path), upload.name).replace(upload.path.name, upload.name)
+        named = _named(text, upload)
         if named == text:
             raise
         raise type(exc)(named) from exc
@@ -46,10 +51,9 @@ def activity_import_work(db: Database, upload: StoredUpload, /, *, athlete: str)
 
     def work(report: ProgressFn) -> dict[str, Any]:
         report(0.01, "reading")
-        server_name = str(upload.path)
         items = [
             # the stored name is the runner's file name, never the server-side path
-            SourceItem(item.name.replace(server_name, upload.name), item.read)
+            SourceItem(_named(item.name, upload), item.read)
             for item in iter_sources([upload.path])
         ]
         if not items:
@@ -59,8 +63,11 @@ def activity_import_work(db: Database, upload: StoredUpload, /, *, athlete: str)
             )
         outcomes = []
         for i, item in enumerate(items):
-            report(i / len(items), f"importing file {i + 1} of {len(items)}")
-            outcomes.append(import_one(db, item, athlete=athlete))
+            report(0.02 + 0.96 * i / len(items), f"importing file {i + 1} of {len(items)}")
+            outcome = import_one(db, item, athlete=athlete)
+            if outcome.reason is not None:
+                outcome = dataclasses.replace(outcome, reason=_named(outcome.reason, upload))
+            outcomes.append(outcome)
         usable = [o for o in outcomes if o.status in ("imported", "duplicate")]
         refused = [o for o in outcomes if o.status == "refused"]
         if not usable:

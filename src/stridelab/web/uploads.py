@@ -51,6 +51,14 @@ _OVERHEAD_BYTES = 64 * 1024
 
 UploadKind = Literal["activity", "archive", "video"]
 
+#: ISO-BMFF major brands of files that share MP4's ``ftyp`` box but hold no video: a
+#: phone's HEIC/AVIF photo or an M4A recording must be refused here, not fail later.
+_NOT_VIDEO_BRANDS = {
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"mif1"), "a HEIF/HEIC image"),
+    **dict.fromkeys((b"avif",), "an AVIF image"),
+    **dict.fromkeys((b"M4A ", b"M4B ", b"M4P "), "an M4A audio file"),
+}
+
 _EXPECTED = (
     "expected a FIT, TCX or GPX activity file (optionally gzipped), a zip export, "
     "or an MP4/MOV/WebM/MKV video"
@@ -141,7 +149,12 @@ def sniff(head: bytes, /) -> tuple[UploadKind, str]:
             )
         return "activity", f"{inner_fmt}.gz"
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "video", "mov" if head[8:12] == b"qt  " else "mp4"
+        brand = head[8:12]
+        if brand in _NOT_VIDEO_BRANDS:
+            raise UnsupportedUploadError(
+                f"unsupported file type ({_NOT_VIDEO_BRANDS[brand]}, not a video); {_EXPECTED}"
+            )
+        return "video", "mov" if brand == b"qt  " else "mp4"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video", "webm" if b"webm" in head[:64] else "mkv"
     fmt = detect_format(head)

@@ -18,9 +18,10 @@ from stridelab.gait.result import GaitAnalysis
 
 __all__ = ["REPORT_FILE", "video_page_context"]
 
-#: Files of a report folder the app serves (everything else stays private).
+#: Files of a report folder the app serves (everything else stays private); the
+#: stand-alone ``report.html`` loads ``plotly.min.js`` and the snapshots next to it.
 REPORT_FILE = re.compile(
-    r"^(annotated\.mp4|report\.html|result\.json|snapshot_[a-z]+_[a-z]+\.jpg)$"
+    r"^(annotated\.mp4|report\.html|result\.json|plotly\.min\.js|snapshot_[a-z]+_[a-z]+\.jpg)$"
 )
 
 _STEP_COLUMNS: tuple[tuple[str, str, str], ...] = (

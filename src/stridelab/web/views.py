@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from stridelab._util import json_safe
-from stridelab.errors import StridelabError
+from stridelab.errors import InputError, StridelabError
 from stridelab.store.db import Database
 
 __all__ = [
@@ -26,6 +26,9 @@ __all__ = [
     "overview_data",
     "plan_ics",
     "test_history",
+    "video_row",
+    "video_summaries",
+    "video_summary",
 ]
 
 #: Plan goals and equipment offered by the plan form (``stridelab plan`` options).
@@ -123,6 +126,36 @@ def dashboard_plots(overview: dict[str, Any], /) -> list[dict[str, Any]]:
             }
         )
     return plots
+
+
+# --------------------------------------------------------------------------- videos
+
+
+def video_summary(row: Any, /) -> dict[str, Any]:
+    """One stored video analysis as a list entry (with the report page's address)."""
+    return {
+        "id": row.id,
+        "file": row.file_name,
+        "analysed_at": row.analysed_at.isoformat(),
+        "view": row.view,
+        "n_steps_used": row.n_steps_used,
+        "summary": row.summary,
+        "url": f"/videos/{row.id}",
+    }
+
+
+def video_summaries(db: Database, /, *, athlete: str) -> list[dict[str, Any]]:
+    """The athlete's stored video analyses, newest first."""
+    from stridelab.store.repository import list_video_analyses
+
+    return [video_summary(r) for r in list_video_analyses(db, athlete=athlete)]
+
+
+def video_row(db: Database, video_id: int, /, *, athlete: str) -> Any:
+    """One stored analysis row (raises :class:`~stridelab.errors.NotFoundError`)."""
+    from stridelab.store.repository import get_video_analysis
+
+    return get_video_analysis(db, video_id, athlete=athlete)
 
 
 # --------------------------------------------------------------------------- tests
@@ -255,8 +288,13 @@ def coach_plan(
     ImportError
         The coaching package is not available (see :func:`coach_unavailable_reason`).
     InputError
-        The choices are refused by the coach (message says why).
+        Unknown equipment, or choices the coach refuses (the message says why).
     """
+    unknown = sorted(equipment - set(COACH_EQUIPMENT))
+    if unknown:
+        raise InputError(
+            f"unknown equipment {', '.join(unknown)}; choose from {', '.join(COACH_EQUIPMENT)}"
+        )
     coach = _coach()
     request = coach.PlanRequest(
         goal=goal,
