@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,31 @@ def test_dashboard_lists_open_findings(history_db, client: TestClient) -> None:
     assert page.count('class="finding ') == len(findings)
     for f in findings:
         assert str(escape(f["title"])) in page
+
+
+def test_a_video_analysed_by_the_cli_shows_its_report_folder(
+    settings, client: TestClient, tmp_path: Path
+) -> None:
+    """``stridelab video analyze`` records its output folder in the stored result: the
+    video page plays that folder's annotated video, and serves nothing else from disk."""
+    from stridelab.gait.pipeline import analyze_track
+    from stridelab.store.repository import save_video_analysis
+    from stridelab.synthetic.runner import CameraSpec, RunnerSpec, synthetic_keypoints
+
+    track, _ = synthetic_keypoints(RunnerSpec(duration_s=2.0), CameraSpec(fps=60))
+    folder = tmp_path / "cli-output"
+    folder.mkdir()
+    (folder / "annotated.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    (tmp_path / "secret.txt").write_text("private")
+    data = {**analyze_track(track).analysis.to_dict(), "report_folder": str(folder)}
+    video_id, _ = save_video_analysis(
+        open_database(settings.db_url), data, sha256="c" * 64, file_name="cli.mp4"
+    )
+    page = client.get(f"/videos/{video_id}")
+    assert page.status_code == 200
+    assert "missing from this app" not in page.text
+    assert f"/videos/{video_id}/files/annotated.mp4" in page.text
+    video = client.get(f"/videos/{video_id}/files/annotated.mp4")
+    assert video.status_code == 200 and video.content.startswith(b"\x00\x00\x00\x18ftyp")
+    for name in ("..%2Fsecret.txt", "secret.txt", "result.json"):
+        assert client.get(f"/videos/{video_id}/files/{name}").status_code == 404

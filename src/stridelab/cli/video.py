@@ -114,8 +114,11 @@ def run_video_analyze(
             capture_fps=capture_fps,
             progress=lambda d, t: report("annotated video", d, t),
         )
+    # The stored copy remembers where its report folder is, so `stridelab serve` can show
+    # the annotated video of an analysis made here.
+    stored = {**data, "report_folder": str(report_path.parent.resolve())}
     row_id, replaced = save_video_analysis(
-        state.db, data, sha256=sha, file_name=source.name, athlete=state.athlete
+        state.db, stored, sha256=sha, file_name=source.name, athlete=state.athlete
     )
     if json_file is not None:
         if str(json_file) == "-":

@@ -131,7 +131,7 @@ def activities_page(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.get("/videos/{video_id}", response_class=HTMLResponse)
 def video_page(request: Request, ctx: Ctx, video_id: VideoId) -> HTMLResponse:
     row = views.video_row(ctx.db, video_id, athlete=ctx.athlete)
-    report = video_page_context(row.result, ctx.settings.videos_dir / row.sha256)
+    report = video_page_context(row.result, views.report_folder(ctx.settings.videos_dir, row))
     return render(
         request,
         "video.j2",
@@ -144,14 +144,14 @@ def video_page(request: Request, ctx: Ctx, video_id: VideoId) -> HTMLResponse:
 
 @router.get("/videos/{video_id}/files/{name}")
 def video_file(ctx: Ctx, video_id: VideoId, name: str) -> FileResponse:
-    """A file of the report folder: only :data:`REPORT_FILE` names, only inside
-    ``<data>/videos`` (the folder comes from the stored analysis, never the URL)."""
+    """A file of the report folder: only :data:`REPORT_FILE` names, only inside the
+    analysis' report folder (which comes from the stored analysis, never the URL)."""
     if not REPORT_FILE.match(name):
         raise NotFoundError(f"no report file {name!r}")
     row = views.video_row(ctx.db, video_id, athlete=ctx.athlete)
-    root = ctx.settings.videos_dir.resolve()
-    path = (root / row.sha256 / name).resolve()
-    if root not in path.parents or not path.is_file():
+    root = views.report_folder(ctx.settings.videos_dir, row).resolve()
+    path = (root / name).resolve()
+    if path.parent != root or not path.is_file():
         raise NotFoundError(f"no report file {name!r} for video {video_id}")
     return FileResponse(path)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from stridelab._util import json_safe
@@ -156,6 +157,19 @@ def video_row(db: Database, video_id: int, /, *, athlete: str) -> Any:
     from stridelab.store.repository import get_video_analysis
 
     return get_video_analysis(db, video_id, athlete=athlete)
+
+
+def report_folder(videos_dir: Path, row: Any, /) -> Path:
+    """The report folder of a stored analysis: the app's own ``<videos>/<sha256>``, else
+    the folder ``stridelab video analyze`` recorded in the stored result (a path from the
+    runner's own database, never from a URL)."""
+    own = videos_dir / row.sha256
+    if own.is_dir():
+        return own
+    recorded = row.result.get("report_folder") if isinstance(row.result, dict) else None
+    if isinstance(recorded, str) and recorded and Path(recorded).is_dir():
+        return Path(recorded)
+    return own
 
 
 # --------------------------------------------------------------------------- tests
