@@ -63,7 +63,8 @@ def print_plan(plan: Plan, *, explain: bool) -> None:
                     con.print(f"      [dim]{escape(s.note)}[/]")
                 for i in s.items:
                     dose = f" — {i.dosage}" if i.dosage else ""
-                    con.print(f"      [dim]{escape(f'{i.name}{dose}: {i.reason}')}[/]")
+                    why = f"rule {i.rule}: {i.reason}" if i.rule else i.reason
+                    con.print(f"      [dim]{escape(f'{i.name}{dose}: {why}')}[/]")
     if explain:
         con.print("\n[bold]Why these choices[/]")
         for e in plan.explanations:

@@ -446,7 +446,7 @@ def _build_week(
                                 )
                             )
                             if flagged
-                            else f"rule {rule}: {RULES[rule].text}",
+                            else RULES[rule].text,
                             category="test",
                             finding_ids=tuple(flagged),
                             rule=None if flagged else rule,

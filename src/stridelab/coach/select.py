@@ -168,7 +168,7 @@ def make_item(
         rule = None
     else:
         rule = rule or general_rule(ex)[1]
-        reason = f"rule {rule}: {RULES[rule].text}"
+        reason = RULES[rule].text  # the rule id is in `rule`
     dose = ex.dosage.get(level)
     if dose is not None and taper and dose.sets > 1:
         # taper: one set fewer (and the contacts with it), the same movement
