@@ -8,15 +8,18 @@ contact times between hops).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from stridelab.assess.jumps import detect_jump_input
 from stridelab.assess.video_jumps import (
     VideoJumpDetector,
     analyze_jump_track,
     analyze_jump_video,
     frame_height_error_cm,
+    measured_flight_error_ms,
 )
 from stridelab.errors import InputError, NoPersonError
 from stridelab.synthetic.jump_video import (
@@ -89,6 +92,8 @@ def test_rj10_5_valid_hops_best_and_mean_rsi() -> None:
     assert s["mean_rsi_valid_hops"] == pytest.approx(float(np.mean(rsis)), rel=0.03)
     assert s["n_jumps"] == 10 and s["n_valid"] == 8
     assert "Harper" in s["mean_rsi_rule"]
+    # the 10/5 reliability source under its published title
+    assert any("Interday reliability and usefulness" in src for src in res.sources)
 
 
 def test_json_has_the_shape_of_the_other_inputs() -> None:
@@ -204,6 +209,43 @@ def test_too_low_a_frame_rate_is_refused() -> None:
         analyze_jump_track(slow, test="cmj")
 
 
+@pytest.mark.parametrize("angle_deg", [90, -90, 180])
+def test_a_rotated_video_is_refused(angle_deg: int) -> None:
+    """A portrait clip without its rotation tag (or upside down): the person lies on
+    their side in the picture; said so, not "never left the ground"."""
+    track, _ = _track("cmj", 60)
+    a = np.radians(angle_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    xy = (track.xy_px - [480, 270]) @ rot.T + [480, 270]
+    with pytest.raises(InputError, match="from upright"):
+        analyze_jump_track(track.with_(xy_px=xy), test="cmj")
+
+
+@pytest.mark.parametrize("n_frames", [3, 9])
+def test_a_very_short_clip_is_named(n_frames: int) -> None:
+    track, _ = _track("cmj", 60)
+    with pytest.raises(InputError, match=f"only {n_frames} frames long"):
+        analyze_jump_track(track.slice(0, n_frames), test="cmj")
+
+
+@pytest.mark.parametrize(("test", "capture_fps", "slowed"), [("pogo", 120, 2), ("cmj", 240, 8)])
+def test_slow_motion_read_at_playback_rate_is_warned(
+    test: str, capture_fps: int, slowed: int
+) -> None:
+    """A slow-motion clip taken at its playback rate: flights look ``slowed`` times as
+    long while the feet rise no higher; a warning asks for --capture-fps (2× slow pogo
+    hops of 760–820 ms are not over the 1 s flight limit, so only the lift shows it).
+    At the right rate there is no such warning."""
+    track, _ = _track(test, capture_fps)
+    slow = track.with_(time_s=np.arange(track.n_frames) / (capture_fps / slowed))
+    res = analyze_jump_track(slow, test=test)  # type: ignore[arg-type]
+    assert any("--capture-fps" in w and "slow" in w for w in res.warnings), res.warnings
+    right = analyze_jump_track(track, test=test)  # type: ignore[arg-type]
+    assert not any("--capture-fps" in w for w in right.warnings)
+    if slowed >= 4:
+        assert all("--capture-fps" in (j.note or "") for j in res.jumps)
+
+
 @pytest.mark.parametrize(
     ("clip", "given", "warning"),
     [
@@ -229,6 +271,23 @@ def test_a_box_start_without_drop_type_is_flagged() -> None:
     assert any("drop from the box" in n for n in drop.notes)
 
 
+def test_input_kind_is_found_from_the_head_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dispatch reads the first 4 kB, not the whole (possibly huge) video."""
+    video = tmp_path / "jump.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 10_000)
+    csv = tmp_path / "plate.csv"
+    csv.write_text("time,Fz\n0.0,700\n")
+
+    def whole_file(self: Path) -> bytes:
+        raise AssertionError(f"{self.name} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole_file)
+    assert detect_jump_input(video) == "video"
+    assert detect_jump_input(csv) == "force_plate"
+
+
 def test_unknown_test_is_refused() -> None:
     track, _ = _track("cmj", 30)
     with pytest.raises(InputError, match="test must be"):
@@ -240,27 +299,40 @@ def test_unknown_test_is_refused() -> None:
 
 @pytest.fixture(scope="module")
 def rendered_pogo(tmp_path_factory: pytest.TempPathFactory):
+    """Held out: the BlazePose toe offset and ``MEASURED_FLIGHT_ERROR_MS`` come from the
+    default figure (175 cm, 4 m, seed 0) at 30, 60 and 240 fps; this clip has another
+    rate (50 fps), body (158 cm), distance (3.6 m), seed and flight/contact times."""
     path = tmp_path_factory.mktemp("jump") / "pogo.mp4"
-    spec = JumpVideoSpec(test="pogo", lead_s=0.5, tail_s=0.5)
-    truth = write_jump_video(spec, default_jump_camera(60), path)
+    spec = JumpVideoSpec(
+        test="pogo",
+        flight_times_ms=(300.0, 320.0, 310.0, 330.0, 315.0),
+        contact_times_ms=(190.0, 170.0, 210.0, 180.0),
+        height_cm=158.0,
+        lead_s=0.513,  # the events fall between frames (a frame is 20 ms)
+        tail_s=0.5,
+    )
+    truth = write_jump_video(spec, default_jump_camera(50, distance_m=3.6), path, seed=9)
     return path, truth
 
 
-def test_rendered_hops_through_blazepose(rendered_pogo) -> None:
-    """Real BlazePose on a rendered pogo series at 60 fps. Bounds from the benchmark
-    (docs/jumps.md: at 60 fps flight errors up to 47 ms, contact up to 48 ms, flights
-    reading long): every hop found; flight within 55 ms, contact within 60 ms, and the
-    flights on average not short."""
+def test_rendered_hops_through_blazepose_held_out(rendered_pogo) -> None:
+    """Real BlazePose on a rendered pogo series the correction was not chosen on: every
+    hop found, each flight within the error the result states for its frame rate (max),
+    the median within the stated median, contacts within 60 ms, and no slow-motion
+    warning (the toe-lift check holds through the pose model)."""
     path, truth = rendered_pogo
     res = analyze_jump_video(path, test="pogo")
     assert res.input_kind == "video"
     assert len(res.jumps) == len(truth.jumps)
-    signed = []
+    stated = res.summary["flight_time_error_measured_ms"]
+    assert (stated["median"], stated["max"]) == measured_flight_error_ms(50.0)
+    errors = []
     for got, want in zip(res.jumps, truth.jumps, strict=True):
-        assert got.flight_time_ms == pytest.approx(want.flight_time_ms, abs=55.0)
-        signed.append(got.flight_time_ms - want.flight_time_ms)
+        errors.append(abs(got.flight_time_ms - want.flight_time_ms))
         if want.contact_time_ms is not None and got.contact_time_ms is not None:
             assert got.contact_time_ms == pytest.approx(want.contact_time_ms, abs=60.0)
-    assert -10.0 < float(np.median(signed)) < 40.0
-    assert res.summary["sampling_rate_hz"] == pytest.approx(60.0, rel=0.01)
+    assert max(errors) <= stated["max"]
+    assert float(np.median(errors)) <= stated["median"]
+    assert not any("--capture-fps" in w for w in res.warnings), res.warnings
+    assert res.summary["sampling_rate_hz"] == pytest.approx(50.0, rel=0.01)
     assert res.summary["video"]["capture_fps_source"] == "file"

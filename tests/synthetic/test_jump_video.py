@@ -92,6 +92,9 @@ def test_keypoints_project_into_the_frame() -> None:
         ({"test": "cmj", "flight_times_ms": (500.0, 500.0)}, "one flight"),
         ({"test": "pogo", "flight_times_ms": (400.0, 400.0), "contact_times_ms": ()}, "contact"),
         ({"test": "drop", "box_height_cm": 200.0}, "box_height_cm"),
+        ({"test": "cmj", "flight_times_ms": ()}, "flight times"),  # not the defaults
+        ({"test": "cmj", "lead_s": -1.0}, "lead_s"),
+        ({"test": "pogo", "tail_s": float("nan")}, "tail_s"),
     ],
 )
 def test_bad_specs_are_refused(kwargs: dict, message: str) -> None:

@@ -78,9 +78,9 @@ SOURCES = (
     "Harper D, Hobbs S, Moore J (2011). The ten to five repeated jump test: a new test for "
     "evaluation of lower body reactive strength. BASES Student Conference, Chester "
     "(10 hops, RSI = mean of the best 5; fast SSC contact < 0.25 s after Young 1995).",
-    "Comyns TM et al. (2019). Reliability of the 10/5 repeated jump test. Int J Sports "
-    "Physiol Perform (ICC ≥ 0.80, CV ≤ 10%; detects moderate, not smallest worthwhile, "
-    "changes).",
+    "Comyns TM, Flanagan EP, Fleming S, Fitzgerald E, Harper DJ (2019). Interday "
+    "reliability and usefulness of a reactive strength index derived from 2 maximal "
+    "rebound jump tests. Int J Sports Physiol Perform 14(9):1200-1204.",
     "Stratford C, Dos'Santos T, McMahon JJ (2020). The 10/5 repeated jumps test: are 10 "
     "repetitions and three trials necessary? Biomechanics 1(1):1–14, "
     "doi:10.3390/biomechanics1010001 (one trial suffices; peak RSI stable after ~7 hops).",

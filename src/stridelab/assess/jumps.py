@@ -22,7 +22,8 @@ _VIDEO_MAGIC = (b"ftyp", b"RIFF", b"\x1a\x45\xdf\xa3", b"moov", b"mdat")
 
 def detect_jump_input(path: Path, /) -> str:
     """``"video"``, ``"accelerometer"`` or ``"force_plate"`` from the file's content."""
-    head = path.read_bytes()[:4096]
+    with path.open("rb") as f:  # the head only: videos can be gigabytes
+        head = f.read(4096)
     if not head:
         raise InputError(f"{path.name} is empty")
     if any(m in head[:16] for m in _VIDEO_MAGIC):

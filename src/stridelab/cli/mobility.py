@@ -110,6 +110,14 @@ def register(app: typer.Typer) -> None:
                 help="Big toe: 'x1,y1;x2,y2;x3,y3' pixels (metatarsal, toe joint, toe tip).",
             ),
         ] = None,
+        capture_fps: Annotated[
+            float | None,
+            typer.Option(
+                "--capture-fps",
+                help="Video: real capture rate of a slow-motion file (e.g. 240); else read "
+                "from the file's metadata.",
+            ),
+        ] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print the JSON result.")] = False,
     ) -> None:
         """Measure a mobility or stability test from a photo or video and store it."""
@@ -134,6 +142,7 @@ def register(app: typer.Typer) -> None:
             height_cm=height_cm if height_cm is not None else athlete.height_cm,
             sex=athlete.sex if athlete.sex in ("male", "female") else None,
             points=points,
+            capture_fps=capture_fps,
         )
         data, sym, row_id, replaced = rec.data, rec.symmetry, rec.row_id, rec.replaced
         test_id, variant = data["test"], data.get("variant")
@@ -151,7 +160,13 @@ def register(app: typer.Typer) -> None:
             + f"): [bold]{_fmt(s['value'], s['unit'], digits)}[/]  quality {s['quality']}"
         )
         norm = s["norm"]
-        if norm is not None:
+        if norm is not None and norm["status"] == "unknown":
+            con.print(
+                f"norm: not known yet — the hold was longer than measured and the cut-off is "
+                f"{norm['cutoff']:g} {s['unit']} ({norm['population']}; {norm['source']})",
+                markup=False,
+            )
+        elif norm is not None:
             con.print(
                 f"norm: {norm['status']} the cut-off {norm['cutoff']:g} {s['unit']} — "
                 f"{norm['population']} ({norm['source']})",

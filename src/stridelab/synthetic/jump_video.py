@@ -133,10 +133,16 @@ class JumpVideoSpec:
             raise InputError(f"box_height_cm must be 10–80, got {self.box_height_cm}")
         if not 150.0 <= self.height_cm <= 210.0:
             raise InputError(f"height_cm must be 150–210, got {self.height_cm}")
+        for name in ("lead_s", "tail_s"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 60.0:
+                raise InputError(f"{name} must be 0–60 s, got {value}")
 
     @property
     def flights_ms(self) -> tuple[float, ...]:
-        return self.flight_times_ms or _DEFAULTS[self.test][0]
+        if self.flight_times_ms is not None:
+            return self.flight_times_ms
+        return _DEFAULTS[self.test][0]
 
     @property
     def contacts_ms(self) -> tuple[float, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -129,3 +130,16 @@ def test_plank_video(tmp_path: Path) -> None:
     assert r.value == pytest.approx(truth.hold_time_s(10.0), abs=0.6)  # measured: +0.05 s
     with pytest.raises(InputError, match=r"front|squat|single"):
         run_test("single-leg-squat", path)
+
+
+def test_photo_with_two_people_measures_the_taller_and_says_so(tmp_path: Path, backend) -> None:
+    near = render_pose_frame(P.lunge_pose(shank_angle_deg=40.0), SIDE, 0.0)
+    far = render_pose_frame(P.lunge_pose(shank_angle_deg=15.0), replace(SIDE, distance_m=5.5), 0.0)
+    for name, image in (("near_left.png", (near, far)), ("near_right.png", (far, near))):
+        path = tmp_path / name
+        Image.fromarray(np.concatenate(image, axis=1)).save(path)
+        r = run_test("knee-to-wall", path, backend=backend, side="right")
+        assert r.value == pytest.approx(40.0, abs=5.0)  # the near (taller) person
+        assert any("more than one person" in n for n in r.notes)
+    alone = _photo(tmp_path, P.lunge_pose(shank_angle_deg=40.0), SIDE, "alone.png")
+    assert not any("more than one" in n for n in run_test("ankle", alone, backend=backend).notes)

@@ -218,3 +218,39 @@ def test_wrong_view_and_wrong_input_kind() -> None:
         measure_track("sit-and-reach", lunge_rear, input_kind="photo")
     with pytest.raises(InputError, match="side"):
         measure_track("knee-to-wall", lunge_rear, input_kind="photo", side="up")
+
+
+@pytest.mark.parametrize(
+    ("rises", "ended_by"),
+    [
+        ([8.0, 8.0, 8.0, 2.5, 8.0, 8.0], "partial_rep"),  # fatigue, then a rest and 2 more
+        ([8.0, 8.0, 8.0, 0.0, 0.0, 0.0, 8.0, 8.0], "pause"),  # pace lost for 3 beats
+    ],
+)
+def test_calf_raises_are_counted_to_fatigue_only(rises: list[float], ended_by: str) -> None:
+    fn, truth = P.calf_raise_pose(heel_rise_cm=rises)
+    track = P.pose_keypoints(fn, SIDE, duration_s=truth.duration_s, noise_px=0.5)
+    r = measure_track("calf-raise", track, input_kind="video", height_cm=175.0)
+    assert r.value == 3 and r.detail["ended_by"] == ended_by
+    assert [row["counted"] for row in r.detail["per_rep"]][:3] == [True] * 3
+    assert not any(row["counted"] for row in r.detail["per_rep"][3:])
+    assert any("not counted" in w for w in r.warnings)
+
+
+def test_one_rep_missed_by_the_pose_model_does_not_end_the_calf_raises() -> None:
+    fn, truth = P.calf_raise_pose(heel_rise_cm=[8.0, 8.0, 8.0, 0.0, 8.0, 8.0])
+    track = P.pose_keypoints(fn, SIDE, duration_s=truth.duration_s)
+    r = measure_track("calf-raise", track, input_kind="video")
+    assert r.value == 5 and r.detail["ended_by"] == "clip_end"
+
+
+def test_other_held_positions_are_not_taken_for_the_test_asked() -> None:
+    plank = P.plank_pose()[0]
+    with pytest.raises(WrongTestError, match="not pulled to the chest"):
+        measure_track("thomas", P.pose_keypoints(plank, SIDE, times_s=ONE), input_kind="photo")
+    thomas = P.thomas_pose(thigh_angle_deg=5.0)
+    with pytest.raises(WrongTestError, match="knees are bent"):
+        measure_track("plank", P.pose_keypoints(thomas, SIDE, duration_s=6.0), input_kind="video")
+    lunge = P.lunge_pose(shank_angle_deg=30.0)  # back heel raised, back toes down
+    with pytest.raises(WrongTestError, match="toes stay on the floor"):
+        measure_track("balance", P.pose_keypoints(lunge, SIDE, duration_s=6.0), input_kind="video")

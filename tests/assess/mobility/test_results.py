@@ -80,7 +80,7 @@ def test_to_dict_has_the_contract_keys(test: str) -> None:
     assert s["unit"] in ("deg", "s", "reps", "cm") and isinstance(s["higher_is_better"], bool)
     if s["norm"] is not None:
         assert set(s["norm"]) == {"cutoff", "status", "population", "source"}
-        assert s["norm"]["status"] in ("below", "within", "above")
+        assert s["norm"]["status"] in ("below", "within", "above", "unknown")
     else:
         assert any("baseline" in w for w in s["warnings"])
     nan = _result(test, float("nan"), None).to_dict()
@@ -173,3 +173,20 @@ def test_big_toe_points() -> None:
             parse_points(bad)
     with pytest.raises(InputError, match="inside"):
         measure_big_toe(parse_points("1,2;3,4;900,5"), width_px=640, height_px=480)
+
+
+@pytest.mark.parametrize("height_cm", [160.0, 175.0, 190.0])
+def test_ankle_cutoff_is_the_geometry_of_a_10_cm_knee_to_wall(height_cm: float) -> None:
+    # Heel down, the knee's front (4–6 cm ahead of the joint centre) on a wall 10 cm
+    # beyond the toe tip: sin(shank angle) = (10 cm + ankle→toe − knee radius) / shank.
+    from stridelab.synthetic.runner import RunnerSpec, runner_body
+
+    body = runner_body(RunnerSpec(height_cm=height_cm))
+    angles = [
+        np.degrees(np.arcsin((0.10 + body.toe_front_m - r) / body.shank_m)) for r in (0.04, 0.06)
+    ]
+    norm = TESTS["ankle_dorsiflexion"].norm
+    assert norm is not None
+    assert min(angles) - 1.5 <= norm.cutoff <= max(angles) + 1.5
+    # 3.6°/cm (Bennell 1998) is a slope; 10 cm × 3.6 is not an angle.
+    assert "3.6" not in norm.population + norm.source

@@ -127,10 +127,12 @@ TESTS: dict[str, TestInfo] = {
             norm=NormRef(
                 cutoff=36.0,
                 population=(
-                    "practitioner pass threshold of ≥ 10 cm toe-to-wall, converted at "
-                    "3.6° per cm; adults; not a research-derived runner cut-off"
+                    "practitioner pass threshold of ≥ 10 cm toe-to-wall (adults), as the "
+                    "shank angle at which the front of the knee reaches a wall 10 cm ahead "
+                    "of the toes (geometry of adult segment lengths, 160–190 cm tall: about "
+                    "34–40°); not a published angle nor a runner cut-off"
                 ),
-                source="allsystemschiro.ca (10 cm); Bennell 1998 via Physiopedia (1 cm ≈ 3.6°)",
+                source="allsystemschiro.ca (10 cm); geometric conversion (stridelab design)",
             ),
             mdc=4.7,
             mdc_source="Powden, Hoch & Hoch 2015, Man Ther (MDC 4.6–4.7°, 1.6–1.9 cm)",
@@ -294,11 +296,13 @@ TESTS: dict[str, TestInfo] = {
             camera="Side view of the test foot, phone at ankle-to-knee height. " + _LEVEL,
             counts=(
                 "A rep counts when the heel rises at least half the height of your typical "
-                "rep; reps below that are listed as partial."
+                "rep. The test ends at the first rep below that (the heel can no longer be "
+                "lifted) or at a pause of more than about two beats (the pace is lost); reps "
+                "after the end are listed but not counted."
             ),
             norm=NormRef(
                 cutoff=21.0,
-                population="healthy adults, 10° incline, median reps (n = 566)",
+                population="healthy volunteers aged 20–81, 10° incline, median reps (n = 566)",
                 source="Hébert-Losier 2017, Physiotherapy",
                 cutoff_by_sex={"male": 24.0, "female": 21.0},
             ),

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from stridelab.assess.mobility.geometry import (
     angle_from_horizontal_deg,
     detect_reps,
+    flexion_deg,
     frontal_projection_angle_deg,
     runs,
     sag_angle_deg,
@@ -39,6 +40,11 @@ __all__ = ["measure_balance", "measure_calf_raise", "measure_plank", "measure_si
 
 
 # --------------------------------------------------------------------------- single-leg stance
+
+#: Least height (fraction of leg length) of the free foot's toe above the stance foot's
+#: toe while the foot counts as lifted in the balance test (*design*: about 4 cm; the
+#: perspective of a side view alone puts the far foot ~3% of leg length higher).
+BALANCE_MIN_TOE_CLEARANCE = 0.05
 
 
 def _single_stance(
@@ -232,6 +238,17 @@ def measure_balance(
     stance_ankle = _pick(track, "ankle", right_stance)
     _require_one_stance_leg(track, right_stance, single, name)
     _require_still(np.where(lifted[:, None], stance_ankle, np.nan), leg, "stance foot", name)
+    # The free foot is off the floor, not only its heel (a split stance or a lunge
+    # raises the back heel): its toe is above the stance foot's toe while lifted.
+    free_toe_y = _pick(track, "toe", ~right_stance)[:, 1]
+    stance_toe_y = _pick(track, "toe", right_stance)[:, 1]
+    toe_clear = (stance_toe_y - free_toe_y) / leg
+    clear = float(np.nanmedian(toe_clear[lifted])) if np.isfinite(toe_clear[lifted]).any() else 1.0
+    if clear < BALANCE_MIN_TOE_CLEARANCE:
+        raise WrongTestError(
+            f"{name}: the other foot's toes stay on the floor (only the heel rises: a split "
+            "stance or a lunge?); lift the whole foot"
+        )
     periods = runs(lifted)
     t = track.time_s
     lift_i = periods[0][0]
@@ -241,6 +258,11 @@ def measure_balance(
     held = first_down - float(t[lift_i])
     if not touch:
         warnings.append(f"still balancing when the clip ended: the hold is at least {held:.1f} s")
+    if lift_i == 0:
+        warnings.append(
+            "the foot was already lifted when the clip began: the hold is longer than "
+            "measured; start filming before lifting the foot"
+        )
     pelvis_x = _mid(track, "hip")[:, 0]
     hold = lifted & (t <= first_down)
     px = pelvis_x[hold]
@@ -272,6 +294,7 @@ def measure_balance(
         },
         warnings=tuple(warnings),
         notes=tuple(notes),
+        lower_bound=not touch or lift_i == 0,
         method=(
             "lifted = the free ankle ≥ 5% of a leg length above the stance ankle (runs < 0.15 s "
             "ignored); sway = sideways pelvis-centre motion while held (SD, 5–95% range)"
@@ -280,6 +303,11 @@ def measure_balance(
 
 
 # --------------------------------------------------------------------------- calf raise
+
+#: A gap between rep peaks longer than this many median rep intervals ends a calf-raise
+#: test (the pace was lost). *Design*, after the usual termination criteria of the
+#: heel-rise test (heel no longer lifted, metronome pace no longer followed).
+PACE_LOST_INTERVALS = 2.5
 
 
 def measure_calf_raise(
@@ -331,20 +359,39 @@ def measure_calf_raise(
         warnings.append(
             "heel height in cm needs the body height (--height-cm or the athlete profile)"
         )
+    # The test is to fatigue: it ends at the first rep that falls short (the heel can no
+    # longer be lifted) or at a pause of more than PACE_LOST_INTERVALS rep intervals
+    # (the pace is lost); reps after that are listed but not counted.
+    peak_t = np.array([float(track.time_s[r.peak]) for r in reps])
+    interval_s = float(np.median(np.diff(peak_t))) if len(reps) > 2 else float("inf")
     rows = []
     full = 0
-    for k, (r, pk) in enumerate(zip(reps, peaks, strict=True), start=1):
+    ended_by = "clip_end"
+    for k, pk in enumerate(peaks, start=1):
         ok_rep = bool(pk >= 0.5 * typical)
-        full += ok_rep
+        if ended_by == "clip_end":
+            if not ok_rep:
+                ended_by = "partial_rep"
+            elif k > 1 and peak_t[k - 1] - peak_t[k - 2] > PACE_LOST_INTERVALS * interval_s:
+                ended_by = "pause"
+        counted = ok_rep and ended_by == "clip_end"
+        full += counted
         rows.append(
             {
                 "index": k,
-                "peak_time_s": float(track.time_s[r.peak]),
+                "peak_time_s": float(peak_t[k - 1]),
                 "heel_rise_pct_leg": float(100.0 * pk),
                 "heel_rise_cm": float(pk * leg / scale) if scale else None,
                 "ankle_rise_cm": float(pk / ratio * leg / scale) if scale else None,
                 "full": ok_rep,
+                "counted": counted,
             }
+        )
+    after = sum(1 for row in rows if row["full"] and not row["counted"])
+    if after:
+        warnings.append(
+            f"{after} full rep(s) after the test ended ({ended_by.replace('_', ' ')}) are "
+            "not counted: the test is to fatigue, without pauses"
         )
     used = np.zeros(track.n_frames, dtype=bool)
     for r in reps:
@@ -360,7 +407,8 @@ def measure_calf_raise(
         quality=_quality(conf, float(np.isfinite(rise[used]).mean()), view_ok),
         detail={
             "reps": full,
-            "partial_reps": len(rows) - full,
+            "partial_reps": sum(1 for row in rows if not row["full"]),
+            "ended_by": ended_by,
             "per_rep": rows,
             "typical_heel_rise_cm": typical * leg / scale if scale else None,
             "heel_lever_ratio": ratio,
@@ -373,12 +421,16 @@ def measure_calf_raise(
         method=(
             "ankle keypoint of the stance foot above its standing height (× the heel lever ratio "
             "for the heel); a rep is an ankle rise above 1.8% of leg length (about 1.5 cm); "
-            "full when the heel rise is ≥ half the typical rise"
+            "full when the heel rise is ≥ half the typical rise; the count ends at the first "
+            f"partial rep or a pause over {PACE_LOST_INTERVALS:g} rep intervals"
         ),
     )
 
 
 # --------------------------------------------------------------------------- plank
+
+#: Largest knee flexion (deg) of the straighter leg at the start of a plank (*design*).
+PLANK_MAX_KNEE_FLEXION_DEG = 45.0
 
 
 def measure_plank(
@@ -415,6 +467,20 @@ def measure_plank(
     sag = sag_angle_deg(s, h, a)
     first = (t >= t[start]) & (t <= t[start] + 2.0) & in_pos
     baseline = float(np.nanmedian(sag[first])) if np.isfinite(sag[first]).any() else 0.0
+    # A plank is held on straight legs: the straighter knee of the first 2 s (the far
+    # leg may be hidden) tells it from lying or sitting with bent knees.
+    knee_flex = np.fmin(
+        *(
+            flexion_deg(_p(track, f"{sd}_hip"), _p(track, f"{sd}_knee"), _p(track, f"{sd}_ankle"))
+            for sd in ("left", "right")
+        )
+    )
+    bent = float(np.nanmedian(knee_flex[first])) if np.isfinite(knee_flex[first]).any() else 0.0
+    if bent > PLANK_MAX_KNEE_FLEXION_DEG:
+        raise WrongTestError(
+            f"{name}: the knees are bent {bent:.0f}° at the start; a {name} is held on "
+            "straight legs (lying or sitting is not a plank)"
+        )
     over = np.nan_to_num(sag - baseline, nan=0.0) >= sag_threshold_deg
     end_i, ended_by = len(t) - 1, "clip_end"
     for a0, b0 in runs(over & (np.arange(len(t)) >= start)):
@@ -428,6 +494,11 @@ def measure_plank(
     if ended_by == "clip_end":
         warnings.append(
             f"the clip ended before the hips sagged: the hold is at least {value:.1f} s"
+        )
+    if start == 0:
+        warnings.append(
+            "already in position when the clip began: the hold is longer than measured; "
+            "start filming before getting into position"
         )
     held = np.zeros(len(t), dtype=bool)
     held[start : end_i + 1] = True
@@ -449,6 +520,7 @@ def measure_plank(
             "sag_threshold_deg": sag_threshold_deg,
         },
         warnings=tuple(warnings),
+        lower_bound=ended_by == "clip_end" or start == 0,
         notes=tuple(notes)
         + (
             ("side plank: pass --side (the side down)",)

@@ -36,6 +36,7 @@ from stridelab.video.keypoints import KEYPOINTS, PoseTrack
 
 __all__ = [
     "LEG_FRACTION_OF_HEIGHT",
+    "THOMAS_MIN_HUG_DEG",
     "WrongTestError",
     "measure_ankle_dorsiflexion",
     "measure_big_toe",
@@ -51,6 +52,9 @@ _I = {k: i for i, k in enumerate(KEYPOINTS)}
 #: greater trochanter 0.530 H − lateral malleolus 0.039 H).
 LEG_FRACTION_OF_HEIGHT = 0.491
 _MIN_CONF = 0.2
+#: Least hip flexion (deg) of the hugged leg for a Thomas test (*design*: the protocol
+#: holds the knee to the chest, about 120°; 60° tells it from lying flat or a plank).
+THOMAS_MIN_HUG_DEG = 60.0
 
 
 class WrongTestError(InputError):
@@ -339,6 +343,18 @@ def measure_hip_extension(
         flex = flexion_deg(hip, knee, ankle)
         detail["knee_flexion_deg"] = float(np.nanmedian(flex)) if np.isfinite(flex).any() else None
         detail["knee_flexion_note"] = "< 67° suggests a short rectus femoris (BMC SSMR 2021)"
+        # The other thigh against the trunk (hip flexion = 180° − the shoulder–hip–knee
+        # angle): hugged to the chest it is about 120°; lying flat (or in a plank) ~0°.
+        other_hip = _pick(track, "hip", ~right_low)
+        other_flex = flexion_deg(_mid(track, "shoulder"), other_hip, other_knee)
+        other_flex_med = float(np.nanmedian(other_flex)) if np.isfinite(other_flex).any() else 0.0
+        if other_flex_med < THOMAS_MIN_HUG_DEG:
+            raise WrongTestError(
+                f"Thomas test: the other knee is not pulled to the chest (hip flexed "
+                f"{other_flex_med:.0f}°, lying flat or a plank?); hug it to the chest with "
+                "the low back flat, the test leg hanging off the table"
+            )
+        detail["other_hip_flexion_deg"] = other_flex_med
         hugged = np.nanmedian(hip[:, 1] - other_knee[:, 1]) > 0.1 * leg
         if not hugged:
             warnings.append(

@@ -65,8 +65,10 @@ def record_test(
     height_cm: float | None = None,
     sex: str | None = None,
     points: str | None = None,
+    capture_fps: float | None = None,
 ) -> RecordedTest:
-    """Measure test ``name`` from ``source``, compare with the baseline, store it.
+    """Measure test ``name`` from ``source``, compare with the baseline, store it
+    (``capture_fps``: the real recording rate of a slow-motion video).
 
     Raises
     ------
@@ -76,7 +78,15 @@ def record_test(
     from stridelab.store.repository import save_assessment
 
     path = Path(source)
-    result = run_test(name, path, side=side, height_cm=height_cm, sex=sex, points=points)
+    result = run_test(
+        name,
+        path,
+        side=side,
+        height_cm=height_cm,
+        sex=sex,
+        points=points,
+        capture_fps=capture_fps,
+    )
     data = result.to_dict()
     earlier = [d for when, d in _stored(db, athlete, result.test) if when < performed_at]
     data["baseline"] = compare_with_baseline(data, earlier)

@@ -7,12 +7,15 @@
      "summary": {"side": "right", "value": 41.2, "unit": "deg", "higher_is_better": true,
                  "mdc": 4.7, "norm": {"cutoff": 36.0, "status": "above",
                  "population": "...", "source": "..."}, "quality": "good",
-                 "warnings": [...]},
+                 "lower_bound": false, "warnings": [...]},
      "result": {... per-rep or per-frame detail ...},
      "notes": [...], "sources": [...], "method": "..."}
 
 ``norm.status`` is ``"within"`` when the value lies within the test's MDC of the
-cut-off (the test cannot tell which side it is on), else ``"below"`` or ``"above"``.
+cut-off (the test cannot tell which side it is on), else ``"below"`` or ``"above"``;
+it is ``"unknown"`` when the value is only a lower bound (``summary.lower_bound``: a
+hold still going when the clip ended, or already under way when it began) that has
+not passed the cut-off.
 """
 
 from __future__ import annotations
@@ -51,6 +54,9 @@ class MobilityResult:
     detail : per-rep / per-frame numbers (the ``result`` key of the JSON).
     variant : e.g. ``"thomas"`` or ``"kneeling"`` for hip extension.
     sex : used only to pick a sex-specific norm.
+    lower_bound : the value is only a lower bound (a hold still going when the clip
+        ended or already under way when it began); the norm status is then
+        ``"unknown"`` unless the value is already above the cut-off.
     """
 
     test: str
@@ -64,6 +70,7 @@ class MobilityResult:
     method: str = ""
     variant: str | None = None
     sex: str | None = None
+    lower_bound: bool = False
 
     def norm(self) -> dict[str, Any] | None:
         info = TESTS[self.test]
@@ -72,9 +79,12 @@ class MobilityResult:
         if self.test == "hip_extension" and self.variant != "thomas":
             return None  # the cut-off belongs to the Thomas test only
         cutoff, population = info.norm.cutoff_for(self.sex)
+        status = norm_status(self.value, cutoff, info.mdc)
+        if self.lower_bound and status != "above":
+            status = "unknown"  # the true hold may still pass the cut-off
         return {
             "cutoff": cutoff,
-            "status": norm_status(self.value, cutoff, info.mdc),
+            "status": status,
             "population": population,
             "source": info.norm.source,
         }
@@ -97,6 +107,7 @@ class MobilityResult:
             "mdc": info.mdc,
             "norm": self.norm(),
             "quality": self.quality,
+            "lower_bound": self.lower_bound,
             "warnings": warnings,
         }
 
