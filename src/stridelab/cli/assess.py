@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from stridelab._util import file_sha256
 from stridelab.cli import mobility as mobility_cmd
-from stridelab.cli.state import State, out_console, print_json
+from stridelab.cli.state import State, fmt_number, out_console, performed_at, print_json
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Test the engine: jump and hop tests.", no_args_is_help=True)
-
-
-def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
 
 
 @app.command("jump")
@@ -94,7 +87,7 @@ def run_jump(
 
     if not source.is_file():
         raise InputError(f"{source}: no such file")
-    performed = _performed_at(source, on)
+    performed = performed_at(source, on)
     result = analyze_jump_file(
         source,
         test=test_type,
@@ -120,9 +113,9 @@ def run_jump(
     s = data["summary"]
     con.print(
         f"[bold]{source.name}[/]: {data['test']} from a {data['input_kind'].replace('_', ' ')}"
-        f" — best height {_fmt(s.get('best_height_cm'), 'cm')}"
-        + (f", best RSI {_fmt(s.get('best_rsi'), '', 2)}" if s.get("best_rsi") else "")
-        + f" (± {_fmt(s.get('height_uncertainty_cm'), 'cm')}; {s.get('method', '')})"
+        f" — best height {fmt_number(s.get('best_height_cm'), 'cm')}"
+        + (f", best RSI {fmt_number(s.get('best_rsi'), '', 2)}" if s.get("best_rsi") else "")
+        + f" (± {fmt_number(s.get('height_uncertainty_cm'), 'cm')}; {s.get('method', '')})"
     )
     table = Table(title="Jumps")
     cols = [
@@ -139,7 +132,7 @@ def run_jump(
         table.add_column(title)
     for j in data["jumps"]:
         row = [
-            _fmt(j.get(key), unit, d) if key != "index" else str(j["index"])
+            fmt_number(j.get(key), unit, d) if key != "index" else str(j["index"])
             for _, key, unit, d in cols
         ]
         if not j.get("valid", True):
@@ -152,17 +145,6 @@ def run_jump(
         con.print(f"[dim]note: {n}[/]")
     action = "replaced the earlier result of this file" if replaced else "stored"
     con.print(f"{action} (id {row_id}, athlete {state.athlete}, {performed:%Y-%m-%d})")
-
-
-def _performed_at(source: Path, on: str | None) -> datetime:
-    from stridelab.errors import InputError
-
-    if on is None:
-        return datetime.fromtimestamp(source.stat().st_mtime, tz=UTC)
-    try:
-        return datetime.combine(date.fromisoformat(on), time(12), tzinfo=UTC)
-    except ValueError:
-        raise InputError(f"--date must be YYYY-MM-DD, got {on!r}") from None
 
 
 @app.command("history")
@@ -197,17 +179,17 @@ def history_cmd(
     for r in rows:
         s = r.summary
         if "unit" in s:  # a mobility or stability self-test: its primary value and side
-            value = _fmt(s.get("value"), str(s["unit"]), 0 if s["unit"] == "reps" else 1)
+            value = fmt_number(s.get("value"), str(s["unit"]), 0 if s["unit"] == "reps" else 1)
             result = f"{value} {s['side']}" if s.get("side") else value
         else:
-            result = _fmt(s.get("best_height_cm"), "cm")
+            result = fmt_number(s.get("best_height_cm"), "cm")
         table.add_row(
             str(r.id),
             f"{r.performed_at:%Y-%m-%d}",
             r.test,
             r.input_kind,
             result,
-            _fmt(s.get("best_rsi"), "", 2),
+            fmt_number(s.get("best_rsi"), "", 2),
             r.file_name,
         )
     out_console().print(table)

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from stridelab.cli.state import State, out_console, print_json
+from stridelab.cli.state import State, fmt_number, out_console, performed_at, print_json
 
 __all__ = ["register"]
-
-
-def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
-
-
-def _performed_at(source: Path, on: str | None) -> datetime:
-    from stridelab.errors import InputError
-
-    if on is None:
-        return datetime.fromtimestamp(source.stat().st_mtime, tz=UTC)
-    try:
-        return datetime.combine(date.fromisoformat(on), time(12), tzinfo=UTC)
-    except ValueError:
-        raise InputError(f"--date must be YYYY-MM-DD, got {on!r}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +51,7 @@ def register(app: typer.Typer) -> None:
                 "/".join(t.inputs),
                 t.view,
                 t.unit,
-                _fmt(t.mdc, t.unit),
+                fmt_number(t.mdc, t.unit),
             )
         con = out_console()
         con.print(table)
@@ -130,7 +112,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"{source}: no such file")
         if side is not None and side not in ("left", "right"):
             raise InputError(f"--side must be left or right, got {side!r}")
-        performed = _performed_at(source, on)
+        performed = performed_at(source, on)
         athlete = ensure_athlete(state.db, state.athlete)
         rec = record_test(
             state.db,
@@ -157,7 +139,7 @@ def register(app: typer.Typer) -> None:
             f"[bold]{info.name}[/] ({data['input_kind']}"
             + (f", {s['side']}" if s["side"] else "")
             + (f", {variant}" if variant else "")
-            + f"): [bold]{_fmt(s['value'], s['unit'], digits)}[/]  quality {s['quality']}"
+            + f"): [bold]{fmt_number(s['value'], s['unit'], digits)}[/]  quality {s['quality']}"
         )
         norm = s["norm"]
         if norm is not None and norm["status"] == "unknown":
@@ -172,19 +154,19 @@ def register(app: typer.Typer) -> None:
                 f"{norm['population']} ({norm['source']})",
                 markup=False,
             )
-        mdc = _fmt(s["mdc"], s["unit"]) if s["mdc"] is not None else "none published"
+        mdc = fmt_number(s["mdc"], s["unit"]) if s["mdc"] is not None else "none published"
         con.print(f"minimal detectable change: {mdc}", markup=False)
         base = data["baseline"]
         if base is not None:
             con.print(
-                f"since your baseline ({_fmt(base['baseline_value'], s['unit'], digits)}): "
+                f"since your baseline ({fmt_number(base['baseline_value'], s['unit'], digits)}): "
                 f"{base['change']:+.{digits}f} {s['unit']} — {base['note']}",
                 markup=False,
             )
         if sym is not None:
             con.print(
-                f"left {_fmt(sym['left'], s['unit'], digits)}, right "
-                f"{_fmt(sym['right'], s['unit'], digits)}"
+                f"left {fmt_number(sym['left'], s['unit'], digits)}, right "
+                f"{fmt_number(sym['right'], s['unit'], digits)}"
                 + (f", symmetry {sym['lsi_pct']:.0f}%" if sym["lsi_pct"] is not None else "")
                 + (
                     " (a real difference)"
@@ -204,7 +186,7 @@ def register(app: typer.Typer) -> None:
                 table.add_row(
                     str(row["index"]),
                     *[
-                        _fmt(row[c], "", 1) if isinstance(row[c], float) else str(row[c])
+                        fmt_number(row[c], "", 1) if isinstance(row[c], float) else str(row[c])
                         for c in cols
                     ],
                 )

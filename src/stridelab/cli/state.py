@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -51,3 +53,22 @@ class State:
         if self._db is None:
             self._db = open_database(self.settings.db_url)
         return self._db
+
+
+def fmt_number(value: Any, unit: str = "", digits: int = 1) -> str:
+    """A value for a table cell: fixed decimals and its unit, "–" when missing."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+def performed_at(source: Path, on: str | None) -> datetime:
+    """When a test was done: ``--date YYYY-MM-DD`` (noon UTC), else the file's date."""
+    from stridelab.errors import InputError
+
+    if on is None:
+        return datetime.fromtimestamp(source.stat().st_mtime, tz=UTC)
+    try:
+        return datetime.combine(date.fromisoformat(on), time(12), tzinfo=UTC)
+    except ValueError:
+        raise InputError(f"--date must be YYYY-MM-DD, got {on!r}") from None
