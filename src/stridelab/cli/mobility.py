@@ -92,6 +92,14 @@ def register(app: typer.Typer) -> None:
                 help="Big toe: 'x1,y1;x2,y2;x3,y3' pixels (metatarsal, toe joint, toe tip).",
             ),
         ] = None,
+        person: Annotated[
+            str,
+            typer.Option(
+                "--person",
+                help="Video with a bystander: auto (most in view and nearest the camera), "
+                "N (N-th from the left) or a box x,y,w,h.",
+            ),
+        ] = "auto",
         capture_fps: Annotated[
             float | None,
             typer.Option(
@@ -125,6 +133,7 @@ def register(app: typer.Typer) -> None:
             sex=athlete.sex if athlete.sex in ("male", "female") else None,
             points=points,
             capture_fps=capture_fps,
+            person=person,
         )
         data, sym, row_id, replaced = rec.data, rec.symmetry, rec.row_id, rec.replaced
         test_id, variant = data["test"], data.get("variant")

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,6 +46,17 @@ class PersonTrack:
         arr = np.array([[b.x0, b.y0, b.x1, b.y1] for b in self.boxes])
         vals = [float(np.interp(frame, f, arr[:, i])) for i in range(4)]
         return Box(*vals)
+
+    def body_length_px(self) -> float:
+        """Median shoulder → hip → ankle length (pixels): how near the camera the person
+        is, whatever their posture (standing, lying, squatting)."""
+        lengths = []
+        for p in self.poses:
+            sh = p.xy_px[list(_SHOULDERS)].mean(axis=0)
+            hip = p.xy_px[list(_HIP)].mean(axis=0)
+            ank = p.xy_px[list(_ANKLES)].mean(axis=0)
+            lengths.append(float(np.hypot(*(hip - sh)) + np.hypot(*(ank - hip))))
+        return float(np.median(lengths)) if lengths else 0.0
 
     def gait_score(self) -> float:
         """Upright and legs alternating: spread of the ankle gap over leg length."""
@@ -216,8 +228,14 @@ def choose_person(
     n_samples: int = 24,
     max_people: int = 3,
     backend: PoseBackend | None = None,
+    prefer: Literal["runner", "nearest"] = "runner",
 ) -> PersonChoice:
     """Find the people in a clip and decide whom to analyse.
+
+    ``prefer`` is the automatic choice: ``"runner"`` the person most in view who moves
+    their legs like a runner; ``"nearest"`` the person most in view and nearest the
+    camera by body length in pixels, whatever the posture (a self-test: the runner lies,
+    squats or stands near the camera, a bystander walks past behind).
 
     With one person in view and ``person="auto"``, ``follow`` is None (the pose model
     runs on the whole frame). Otherwise ``follow(frame)`` gives the chosen person's
@@ -276,6 +294,10 @@ def choose_person(
             )
         chosen = order[person - 1]
         why = f"person {person} from the left, as asked"
+    elif prefer == "nearest":
+        scores = [len(t.frames) / len(samples) * t.body_length_px() for t in tracks]
+        chosen = int(np.argmax(scores))
+        why = "the person who is in view most and nearest the camera"
     else:
         scores = [len(t.frames) / len(samples) * t.gait_score() for t in tracks]
         chosen = int(np.argmax(scores))

@@ -143,3 +143,36 @@ def test_photo_with_two_people_measures_the_taller_and_says_so(tmp_path: Path, b
         assert any("more than one person" in n for n in r.notes)
     alone = _photo(tmp_path, P.lunge_pose(shank_angle_deg=40.0), SIDE, "alone.png")
     assert not any("more than one" in n for n in run_test("ankle", alone, backend=backend).notes)
+
+
+def test_a_bystander_in_the_video_is_found_and_can_be_chosen(tmp_path: Path) -> None:
+    """A single-leg balance filmed from behind with someone standing farther back beside
+    it: the person scan sees two people, follows the one nearest the camera (body length
+    in pixels) and says so; ``person="1"`` (the left one) follows the bystander instead."""
+    import av
+
+    fn, truth = P.single_leg_balance_pose(
+        lift_s=0.8, touchdowns=[(4.5, 5.3)], end_s=6.5, sway_amplitude_cm=2.0
+    )
+    standing = P.lunge_pose(shank_angle_deg=20.0)
+    far = replace(VREAR, distance_m=VREAR.distance_m + 2.0)
+    path = tmp_path / "balance_with_bystander.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=15)
+        stream.width, stream.height, stream.pix_fmt = 2 * VREAR.width_px, VREAR.height_px, "yuv420p"
+        for k in range(97):
+            t = k / 15.0
+            image = np.concatenate(
+                [render_pose_frame(standing, far, t), render_pose_frame(fn, VREAR, t)], axis=1
+            )
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    r = run_test("balance", path, height_cm=175.0)
+    assert r.value == pytest.approx(truth.time_held_s, abs=0.4)  # measured: −0.3 s
+    assert r.detail["touchdowns"] == 1
+    (note,) = [n for n in r.notes if "people were seen" in n]
+    assert "nearest the camera" in note and "75%" in note
+    other = run_test("balance", path, height_cm=175.0, person="1")
+    assert any("person 1 from the left" in n and "25%" in n for n in other.notes)

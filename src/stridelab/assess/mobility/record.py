@@ -66,9 +66,12 @@ def record_test(
     sex: str | None = None,
     points: str | None = None,
     capture_fps: float | None = None,
+    person: str = "auto",
 ) -> RecordedTest:
     """Measure test ``name`` from ``source``, compare with the baseline, store it
-    (``capture_fps``: the real recording rate of a slow-motion video).
+    (``capture_fps``: the real recording rate of a slow-motion video; ``person``: whom to
+    measure in a video with a bystander, as for
+    :func:`~stridelab.assess.mobility.run.run_test`).
 
     Raises
     ------
@@ -86,6 +89,7 @@ def record_test(
         sex=sex,
         points=points,
         capture_fps=capture_fps,
+        person=person,
     )
     data = result.to_dict()
     earlier = [d for when, d in _stored(db, athlete, result.test) if when < performed_at]

@@ -145,9 +145,15 @@ def run_test(
     sex: str | None = None,
     points: str | None = None,
     capture_fps: float | None = None,
+    person: str = "auto",
     backend: PoseBackend | None = None,
 ) -> MobilityResult:
     """Measure test ``name`` from a photo (JPEG/PNG) or a video file.
+
+    In a video the people are found first (:func:`~stridelab.video.person.choose_person`):
+    with a bystander in view, ``person="auto"`` follows the one most in view and nearest
+    the camera; ``"N"`` (N-th from the left) or ``"x,y,w,h"`` choose another. An
+    injected ``backend`` (tests replaying known keypoints) skips that scan.
 
     ``capture_fps`` is the real recording rate of a slow-motion video whose file does
     not say so (e.g. 240): frame times, and so hold times, become real seconds. It is
@@ -200,7 +206,16 @@ def run_test(
     if photo:
         track = estimate_image_pose(p, backend=backend)
     else:
+        from stridelab.video.person import choose_person, parse_person_option
         from stridelab.video.pose import estimate_pose
 
-        track = estimate_pose(p, backend=backend, capture_fps=capture_fps)
+        follow = None
+        notes: tuple[str, ...] = ()
+        if backend is None:
+            choice = choose_person(
+                p, parse_person_option(person), capture_fps=capture_fps, prefer="nearest"
+            )
+            follow, notes = choice.follow, choice.notes
+        track = estimate_pose(p, backend=backend, capture_fps=capture_fps, follow=follow)
+        track = replace(track, notes=(*notes, *track.notes))
     return measure_track(name, track, input_kind=kind, side=side, height_cm=height_cm, sex=sex)
