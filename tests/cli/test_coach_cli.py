@@ -20,22 +20,11 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 def test_plan_json_ics_html_for_a_new_athlete(tmp_path: Path, capsys) -> None:
     db = f"sqlite:///{tmp_path / 'db.sqlite'}"
     ics, html = tmp_path / "plan.ics", tmp_path / "plan.html"
+    plan_args = ("--db", db, "-a", "ana", "plan", "--start", "2026-12-07", "--weeks", "6")
+    plan_args += ("--minutes-per-week", "45", "--equipment", "band,step", "--json")
     code, out, err = _run(
         capsys,
-        "--db",
-        db,
-        "-a",
-        "ana",
-        "plan",
-        "--start",
-        "2026-12-07",
-        "--weeks",
-        "6",
-        "--minutes-per-week",
-        "45",
-        "--equipment",
-        "band,step",
-        "--json",
+        *plan_args,
         "--ics",
         str(ics),
         "--html",
@@ -53,23 +42,7 @@ def test_plan_json_ics_html_for_a_new_athlete(tmp_path: Path, capsys) -> None:
     assert len(events) == sum(len(w["sessions"]) for w in data["weeks"])
     assert "Week 1" in html.read_text(encoding="utf-8")
     # same inputs, same plan
-    code, out2, _ = _run(
-        capsys,
-        "--db",
-        db,
-        "-a",
-        "ana",
-        "plan",
-        "--start",
-        "2026-12-07",
-        "--weeks",
-        "6",
-        "--minutes-per-week",
-        "45",
-        "--equipment",
-        "band,step",
-        "--json",
-    )
+    code, out2, _ = _run(capsys, *plan_args)
     assert code == 0 and out2 == out
 
 

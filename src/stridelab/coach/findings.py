@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from stridelab.coach.evidence import (
     CadenceEvidence,
@@ -64,19 +64,7 @@ Pattern = Literal[
     "cadence",
     "baseline",
 ]
-FINDING_PATTERNS: tuple[str, ...] = (
-    "landing",
-    "hip_extension",
-    "core_control",
-    "counter_rotation",
-    "foot_ankle",
-    "reactivity",
-    "capacity",
-    "load",
-    "shoes",
-    "cadence",
-    "baseline",
-)
+FINDING_PATTERNS: tuple[str, ...] = get_args(Pattern)
 Confidence = Literal["high", "medium", "low"]
 Severity = Literal["info", "watch", "act"]
 

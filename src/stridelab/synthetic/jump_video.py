@@ -54,7 +54,9 @@ from stridelab.synthetic.runner import (
     RunnerBody,
     RunnerSpec,
     project_points,
+    quintic_hermite,
     runner_body,
+    sagittal_knee,
 )
 from stridelab.video.keypoints import KEYPOINTS, PoseTrack, make_pose_track
 
@@ -287,16 +289,6 @@ def _timeline(spec: JumpVideoSpec, body: RunnerBody) -> tuple[list[_Phase], floa
     return phases, drop_landing
 
 
-def _hermite(s: FloatArray, p0: float, d0: float, d1: float, p1: float) -> FloatArray:
-    """Quintic Hermite on [0, 1]: positions and slopes at both ends, zero curvature."""
-    s2 = s * s
-    s3 = s2 * s
-    h0 = 1.0 - s3 * (10.0 - 15.0 * s + 6.0 * s2)
-    h1 = s - s3 * (6.0 - 8.0 * s + 3.0 * s2)
-    h2 = -s3 * (4.0 - 7.0 * s + 3.0 * s2)
-    return p0 * h0 + d0 * h1 + d1 * h2 + p1 * (1.0 - h0)
-
-
 def _bump(s: FloatArray) -> FloatArray:
     """0 → 1 → 0 on [0, 1] with zero slope at both ends."""
     return 16.0 * s * s * (1.0 - s) ** 2
@@ -368,7 +360,7 @@ def _pose(body: RunnerBody, phases: list[_Phase], starts: FloatArray, t: FloatAr
         dur = ph.end_s - ph.start_s
         s = np.clip((t[sel] - ph.start_s) / dur, 0.0, 1.0)
         if ph.kind == "ground":
-            py[sel] = ph.a.ground_m + _hermite(
+            py[sel] = ph.a.ground_m + quintic_hermite(
                 s, ph.a.pelvis_m, ph.a.velocity_m_s * dur, ph.b.velocity_m_s * dur, ph.b.pelvis_m
             )
             q = s * s * s * (10.0 + s * (-15.0 + 6.0 * s))
@@ -414,7 +406,7 @@ def _pose(body: RunnerBody, phases: list[_Phase], starts: FloatArray, t: FloatAr
     hx = pelvis_x
     for side, z in (("left", -_SIDE_Z_M), ("right", _SIDE_Z_M)):
         hz = -body.hip_half_width_m if side == "left" else body.hip_half_width_m
-        kx, ky = _knee(hx, py, ankle_x, ankle_y, body.thigh_m, body.shank_m)
+        kx, ky = sagittal_knee(hx, py, ankle_x, ankle_y, body.thigh_m, body.shank_m)
         put(f"{side}_hip", hx, py, hz)
         put(f"{side}_knee", kx, ky, (hz + z) / 2.0)
         put(f"{side}_ankle", ankle_x, ankle_y, z)
@@ -470,19 +462,6 @@ def _pose(body: RunnerBody, phases: list[_Phase], starts: FloatArray, t: FloatAr
             sz + sgn * 0.02,
         )
     return BodyPose(time_s=t.copy(), points_m=pts, sole_angle_deg=sole_deg, in_contact=contact)
-
-
-def _knee(
-    hx: FloatArray, hy: FloatArray, ax: FloatArray, ay: FloatArray, thigh: float, shank: float
-) -> tuple[FloatArray, FloatArray]:
-    """Sagittal two-link inverse kinematics, knee in front of the hip–ankle line."""
-    dx, dy = ax - hx, ay - hy
-    d = np.clip(np.hypot(dx, dy), abs(thigh - shank) + 1e-9, thigh + shank - 1e-12)
-    cos_b = np.clip((thigh**2 + d**2 - shank**2) / (2.0 * thigh * d), -1.0, 1.0)
-    beta = np.arccos(cos_b)
-    ex, ey = dx / d, dy / d
-    c, s = np.cos(beta), np.sin(beta)
-    return hx + thigh * (ex * c - ey * s), hy + thigh * (ex * s + ey * c)
 
 
 # ---------------------------------------------------------------- keypoints, video

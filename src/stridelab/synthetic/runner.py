@@ -75,8 +75,10 @@ __all__ = [
     "body_pose",
     "camera_centre_m",
     "project_points",
+    "quintic_hermite",
     "runner_body",
     "runner_truth",
+    "sagittal_knee",
     "synthetic_keypoints",
 ]
 
@@ -388,7 +390,7 @@ def _push(s: FloatArray) -> FloatArray:
 _PUSH_END_SLOPE = 2.0
 
 
-def _hermite(s: FloatArray, p0: float, d0: float, d1: float, p1: float) -> FloatArray:
+def quintic_hermite(s: FloatArray, p0: float, d0: float, d1: float, p1: float) -> FloatArray:
     """Quintic Hermite on [0, 1]: positions p0, p1, slopes d0, d1, zero curvature at both ends."""
     s2 = s * s
     s3 = s2 * s
@@ -507,9 +509,10 @@ def _foot(
     s = np.clip((tau - tc) / swing_s, 0.0, 1.0)
     # Touch-down: the foot still moves forward relative to the ground and down.
     vx_ic, vy_ic = -_LANDING_BACK_FRACTION * v, -_LANDING_SINK_M_S
-    sx = _hermite(s, x_to[0], vx_to * swing_s, vx_ic * swing_s, x_ic[0])
-    sy = _hermite(s, y_to[0], vy_to * swing_s, vy_ic * swing_s, y_ic[0]) + m.lift_m * _lift(s)
-    sphi = _hermite(s, m.to_rad, rate * swing_s, 0.0, m.strike_rad)
+    sx = quintic_hermite(s, x_to[0], vx_to * swing_s, vx_ic * swing_s, x_ic[0])
+    sy = quintic_hermite(s, y_to[0], vy_to * swing_s, vy_ic * swing_s, y_ic[0])
+    sy = sy + m.lift_m * _lift(s)
+    sphi = quintic_hermite(s, m.to_rad, rate * swing_s, 0.0, m.strike_rad)
     return (
         np.where(contact, ax, sx),
         np.where(contact, ay, sy),
@@ -562,7 +565,7 @@ def _with_pelvis_height(m: _Model) -> _Model:
     return _Model(**{**m.__dict__, "pelvis_mean_y": best})
 
 
-def _knee(
+def sagittal_knee(
     hx: FloatArray, hy: FloatArray, ax: FloatArray, ay: FloatArray, thigh: float, shank: float
 ) -> tuple[FloatArray, FloatArray]:
     """Sagittal two-link inverse kinematics, knee in front of the hip–ankle line."""
@@ -610,7 +613,7 @@ def _body_pose(m: _Model, t: FloatArray) -> BodyPose:
         hy = m.pelvis_mean_y + hips[side][0]
         hz = hips[side][1]
         ax, ay, phi, on = _foot(m, side, t)
-        kx, ky = _knee(zero, hy, ax, ay, b.thigh_m, b.shank_m)
+        kx, ky = sagittal_knee(zero, hy, ax, ay, b.thigh_m, b.shank_m)
         fz = sgn * spec.step_width_cm / 200.0
         kz = hz + (fz - hz) * b.thigh_m / (b.thigh_m + b.shank_m)
         put(f"{side}_hip", zero, hy, hz)
